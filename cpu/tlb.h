@@ -1,0 +1,40 @@
+/*
+ * The software TLB entry, shared by the CPU's inline fast path (cpu/mem.h)
+ * and the mmu/ layer that fills it.
+ *
+ * Direct-mapped, indexed by virtual page number. Each entry has one tag per
+ * access kind; a tag equals the page-aligned VA when that kind of access may
+ * use the host pointer directly, and TLB_INVALID otherwise (MMIO, faults,
+ * pages holding decoded code for writes, watchpoints). The fast-path compare
+ * includes the low address bits of the access size, so a misaligned access
+ * never matches and goes to the slow path (QEMU's trick).
+ */
+#ifndef CPU_TLB_H
+#define CPU_TLB_H
+
+#include <stdint.h>
+
+#define TLB_BITS 8
+#define TLB_ENTRIES (1u << TLB_BITS)
+#define TLB_PAGE_SHIFT 12
+#define TLB_PAGE_SIZE (1u << TLB_PAGE_SHIFT)
+#define TLB_PAGE_MASK (~(TLB_PAGE_SIZE - 1))
+#define TLB_INVALID 1u  /* never equal to an aligned page address */
+
+struct decode_block;
+
+struct tlb_entry {
+    uint32_t tag_read;
+    uint32_t tag_write;
+    uint32_t tag_exec;
+    uint32_t phys_page;           /* physical page number (pa >> 12) */
+    uintptr_t addend;             /* host address = va + addend */
+    struct decode_block *code[2]; /* decoded blocks [ARM, Thumb] for exec */
+};
+
+static inline unsigned tlb_index(uint32_t va)
+{
+    return (va >> TLB_PAGE_SHIFT) & (TLB_ENTRIES - 1);
+}
+
+#endif

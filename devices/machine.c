@@ -1,0 +1,156 @@
+/*
+ * Machine lifetime and the run loop: run the CPU up to the next timer
+ * deadline, fire due events, and when the CPU waits for an interrupt jump
+ * virtual time to the next deadline (DESIGN.md, "Time is virtual").
+ */
+#include "devices/machine.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/report.h"
+
+/* Longest uninterrupted CPU run, so stop requests are seen promptly. */
+#define MACHINE_MAX_SLICE 200000u
+
+int machine_create(struct machine *m, const struct machine_config *cfg)
+{
+    const struct board *board = board_find(cfg->board);
+    memset(m, 0, sizeof(*m));
+    if (!board) {
+        report_error("unknown board '%s'", cfg->board);
+        return -EINVAL;
+    }
+    m->board_name = board->name;
+    aspace_init(&m->as, &m->trace);
+    vclock_init(&m->clock, cfg->mhz ? cfg->mhz : 100);
+    int rc = board->create(m, cfg);
+    if (rc < 0) {
+        machine_destroy(m);
+        return rc;
+    }
+    return 0;
+}
+
+void machine_destroy(struct machine *m)
+{
+    for (unsigned i = 0; i < m->device_count; i++)
+        if (m->device[i]->destroy)
+            m->device[i]->destroy(m->device[i]);
+    m->device_count = 0;
+    aspace_destroy(&m->as);
+}
+
+void machine_reset(struct machine *m)
+{
+    for (unsigned i = 0; i < m->device_count; i++)
+        if (m->device[i]->reset)
+            m->device[i]->reset(m->device[i]);
+    for (unsigned i = 0; i < m->cpu_count; i++)
+        cpu_reset(&m->cpu[i]);
+}
+
+struct arm_cpu *machine_add_cpu(struct machine *m, const struct cpu_model *model)
+{
+    if (m->cpu_count >= MACHINE_MAX_CPUS)
+        return NULL;
+    unsigned index = m->cpu_count++;
+    struct arm_cpu *cpu = &m->cpu[index];
+    cpu_init(cpu, model, index);
+    cpu->trace = &m->trace;
+    mmu_attach(&m->mmu[index], cpu, &m->as);
+    if (index == 0)
+        vclock_attach_counter(&m->clock, &cpu->icount);
+    return cpu;
+}
+
+int machine_add_device(struct machine *m, struct device *dev)
+{
+    if (m->device_count >= MACHINE_MAX_DEVICES)
+        return -ENOSPC;
+    int rc = aspace_add_mmio(&m->as, dev->base, dev->size, dev->ops, dev, dev->name);
+    if (rc < 0)
+        return rc;
+    m->device[m->device_count++] = dev;
+    return 0;
+}
+
+int machine_add_serial_input(struct machine *m, const struct char_frontend *in)
+{
+    if (m->serial_count >= MACHINE_MAX_SERIAL)
+        return -ENOSPC;
+    m->serial_in[m->serial_count++] = *in;
+    return 0;
+}
+
+struct device *machine_find_device(struct machine *m, const char *name)
+{
+    for (unsigned i = 0; i < m->device_count; i++)
+        if (strcmp(m->device[i]->name, name) == 0)
+            return m->device[i];
+    return NULL;
+}
+
+void machine_request_shutdown(struct machine *m, int status, const char *why)
+{
+    m->shutdown_requested = true;
+    m->shutdown_status = status;
+    m->shutdown_why = why;
+    for (unsigned i = 0; i < m->cpu_count; i++)
+        m->cpu[i].exit_request = 1;
+}
+
+static bool machine_at_breakpoint(const struct machine *m, const struct arm_cpu *cpu)
+{
+    for (unsigned i = 0; i < m->breakpoint_count; i++)
+        if (m->breakpoint[i] == cpu->r[15])
+            return true;
+    return false;
+}
+
+enum machine_stop_reason machine_run(struct machine *m, uint64_t budget)
+{
+    struct arm_cpu *cpu = &m->cpu[0];
+    uint64_t end = budget ? cpu->icount + budget : UINT64_MAX;
+    bool first = true;
+
+    for (;;) {
+        if (m->shutdown_requested)
+            return STOP_SHUTDOWN;
+        if (m->stop_requested) {
+            m->stop_requested = false;
+            return STOP_REQUESTED;
+        }
+        vclock_run_due(&m->clock);
+        if (cpu->icount >= end)
+            return STOP_BUDGET;
+
+        if (cpu->halted) {
+            /* WFI wakes on a pending interrupt even when it is masked
+             * (ARM ARM B1.8.13). */
+            if (cpu->irq_line || cpu->fiq_line) {
+                cpu->halted = 0;
+            } else {
+                if (!vclock_skip_to_next(&m->clock))
+                    return STOP_HALTED;
+                continue;
+            }
+        }
+
+        uint64_t slice = vclock_insns_to_next(&m->clock);
+        if (slice > end - cpu->icount)
+            slice = end - cpu->icount;
+        if (slice > MACHINE_MAX_SLICE)
+            slice = MACHINE_MAX_SLICE;
+        if (m->breakpoint_count) {
+            /* Step so every instruction boundary is checked; the first
+             * instruction of a run may sit on the breakpoint being resumed. */
+            if (!first && machine_at_breakpoint(m, cpu))
+                return STOP_BREAKPOINT;
+            slice = 1;
+        }
+        cpu_run(cpu, slice);
+        first = false;
+    }
+}

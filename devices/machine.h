@@ -1,0 +1,100 @@
+/*
+ * A machine: the board's CPUs, its physical address space, its devices and
+ * the virtual clock, with one run loop. Boards (devices/boards/) build a
+ * machine from a struct machine_config; frontends drive machine_run().
+ */
+#ifndef DEVICES_MACHINE_H
+#define DEVICES_MACHINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/trace.h"
+#include "cpu/cpu.h"
+#include "devices/chardev.h"
+#include "devices/clock.h"
+#include "devices/device.h"
+#include "mmu/aspace.h"
+#include "mmu/mmu.h"
+
+#define MACHINE_MAX_CPUS 4
+#define MACHINE_MAX_DEVICES 48
+#define MACHINE_MAX_SERIAL 4
+
+/* What the user asked for; filled by the config parser. */
+struct machine_config {
+    const char *board;          /* "versatilepb" */
+    uint64_t memory;            /* bytes */
+    unsigned cpus;
+    unsigned mhz;               /* virtual instructions per microsecond */
+    struct char_backend serial[MACHINE_MAX_SERIAL];
+};
+
+enum machine_stop_reason {
+    STOP_NONE,
+    STOP_BUDGET,        /* ran the instructions asked for */
+    STOP_REQUESTED,     /* monitor / frontend asked */
+    STOP_BREAKPOINT,
+    STOP_SHUTDOWN,      /* guest powered off or reset the board */
+    STOP_HALTED,        /* every CPU waits forever: no event armed */
+};
+
+struct machine {
+    const char *board_name;
+    struct arm_cpu cpu[MACHINE_MAX_CPUS];
+    struct mmu_context mmu[MACHINE_MAX_CPUS];
+    unsigned cpu_count;
+    struct aspace as;
+    struct vclock clock;
+    struct trace trace;
+    struct device *device[MACHINE_MAX_DEVICES];
+    unsigned device_count;
+    struct char_frontend serial_in[MACHINE_MAX_SERIAL];
+    unsigned serial_count;
+    uint64_t ram_base, ram_size;
+
+    bool stop_requested;
+    bool shutdown_requested;
+    int shutdown_status;        /* exit status for the frontend */
+    const char *shutdown_why;   /* "guest reset via SYS_RESETCTL" */
+
+    /* Breakpoints checked at instruction boundaries (monitor). */
+    uint32_t breakpoint[16];
+    unsigned breakpoint_count;
+};
+
+/* Board registry (devices/boards/). */
+struct board {
+    const char *name;
+    const char *description;
+    const char *default_cpu;
+    uint64_t ram_base;
+    uint64_t default_memory;
+    uint64_t max_memory;
+    int (*create)(struct machine *m, const struct machine_config *cfg);
+};
+
+const struct board *board_find(const char *name);
+const struct board *const *board_list(void);
+
+/* Builds the machine for cfg->board; returns 0 or -errno (message printed). */
+int machine_create(struct machine *m, const struct machine_config *cfg);
+void machine_destroy(struct machine *m);
+void machine_reset(struct machine *m);
+
+/* Helpers for board files. */
+struct arm_cpu *machine_add_cpu(struct machine *m, const struct cpu_model *model);
+int machine_add_device(struct machine *m, struct device *dev);
+int machine_add_serial_input(struct machine *m, const struct char_frontend *in);
+struct device *machine_find_device(struct machine *m, const char *name);
+
+/* Guest-initiated power-off/reset: stops the run with an exit status. */
+void machine_request_shutdown(struct machine *m, int status, const char *why);
+
+/*
+ * Runs until budget instructions have executed on CPU 0 (0: no limit),
+ * a stop is requested, a breakpoint hits or the guest shuts down.
+ */
+enum machine_stop_reason machine_run(struct machine *m, uint64_t budget);
+
+#endif

@@ -1,0 +1,478 @@
+/*
+ * The board.cfg parser and its schema (see frontends/config.h).
+ */
+#include "frontends/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/report.h"
+
+const struct config_key config_schema[] = {
+    { "machine", "board", CONFIG_CHOICE, NULL, "versatilepb",
+      "Board to emulate. Required." },
+    { "machine", "memory", CONFIG_SIZE, "128M", NULL,
+      "RAM size (suffix K, M or G). Versatile PB: up to 256M." },
+    { "machine", "cpus", CONFIG_UINT, "1", NULL, "Number of CPUs (versatilepb: 1)." },
+    { "machine", "mhz", CONFIG_UINT, "100", NULL,
+      "Virtual clock: guest instructions per microsecond of virtual time. Guest time "
+      "advances only with executed instructions, so runs are reproducible." },
+    { "boot", "kernel", CONFIG_PATH, NULL, NULL,
+      "Image to boot: an ELF file (loaded at its physical addresses, entered at its "
+      "entry point), a Linux zImage, or a raw binary (needs kernel-address)." },
+    { "boot", "kernel-address", CONFIG_UINT, NULL, NULL,
+      "Load and entry address of a raw binary kernel." },
+    { "boot", "dtb", CONFIG_PATH, NULL, NULL, "Device tree blob passed to a Linux kernel." },
+    { "boot", "initrd", CONFIG_PATH, NULL, NULL, "Initial RAM disk for a Linux kernel." },
+    { "boot", "cmdline", CONFIG_STRING, "", NULL, "Linux kernel command line." },
+    { "serial#", "backend", CONFIG_STRING, NULL, NULL,
+      "Where UART n goes: stdio, null, or file:PATH. serial0 defaults to stdio, the "
+      "others to null." },
+    { "display", "backend", CONFIG_CHOICE, "none", "sdl|none",
+      "Framebuffer window (sdl) or no display (none)." },
+    { NULL, NULL, 0, NULL, NULL, NULL },
+};
+
+void config_init(struct config *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+}
+
+void config_free(struct config *cfg)
+{
+    for (size_t i = 0; i < cfg->count; i++) {
+        free(cfg->entry[i].section);
+        free(cfg->entry[i].key);
+        free(cfg->entry[i].value);
+    }
+    free(cfg->entry);
+    free(cfg->path);
+    free(cfg->dir);
+    config_init(cfg);
+}
+
+/* "serial#" matches "serial" followed by one digit 0-3. */
+static bool section_matches(const char *pattern, const char *section)
+{
+    size_t len = strlen(pattern);
+    if (len && pattern[len - 1] == '#')
+        return strncmp(pattern, section, len - 1) == 0 && section[len - 1] >= '0' &&
+               section[len - 1] <= '3' && section[len] == '\0';
+    return strcmp(pattern, section) == 0;
+}
+
+static const struct config_key *schema_find(const char *section, const char *key)
+{
+    for (const struct config_key *k = config_schema; k->section; k++)
+        if (section_matches(k->section, section) && strcmp(k->key, key) == 0)
+            return k;
+    return NULL;
+}
+
+static bool schema_has_section(const char *section)
+{
+    for (const struct config_key *k = config_schema; k->section; k++)
+        if (section_matches(k->section, section))
+            return true;
+    return false;
+}
+
+static int parse_size(const char *text, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long value = strtoull(text, &end, 0);
+    if (end == text || errno)
+        return -1;
+    uint64_t scale = 1;
+    switch (toupper((unsigned char)*end)) {
+    case 'K': scale = 1ull << 10; end++; break;
+    case 'M': scale = 1ull << 20; end++; break;
+    case 'G': scale = 1ull << 30; end++; break;
+    default: break;
+    }
+    if (toupper((unsigned char)*end) == 'B' || toupper((unsigned char)*end) == 'I')
+        end++;
+    if (*end != '\0' || value > UINT64_MAX / scale)
+        return -1;
+    *out = value * scale;
+    return 0;
+}
+
+static int parse_uint(const char *text, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (*text == '-')
+        return -1;
+    unsigned long long value = strtoull(text, &end, 0);
+    if (end == text || *end != '\0' || errno)
+        return -1;
+    *out = value;
+    return 0;
+}
+
+static int parse_bool(const char *text, bool *out)
+{
+    if (!strcmp(text, "yes") || !strcmp(text, "true") || !strcmp(text, "on") ||
+        !strcmp(text, "1")) {
+        *out = true;
+        return 0;
+    }
+    if (!strcmp(text, "no") || !strcmp(text, "false") || !strcmp(text, "off") ||
+        !strcmp(text, "0")) {
+        *out = false;
+        return 0;
+    }
+    return -1;
+}
+
+static bool choice_valid(const char *choices, const char *value)
+{
+    size_t len = strlen(value);
+    for (const char *p = choices; *p;) {
+        size_t word = strcspn(p, "|");
+        if (word == len && strncmp(p, value, len) == 0)
+            return true;
+        p += word;
+        if (*p == '|')
+            p++;
+    }
+    return false;
+}
+
+/* Checks a value against its schema entry; prints the error. */
+static int validate_value(const struct config_key *k, const char *origin, unsigned line,
+                          const char *section, const char *value)
+{
+    uint64_t number;
+    bool flag;
+    const char *problem = NULL;
+    switch (k->type) {
+    case CONFIG_SIZE:
+        if (parse_size(value, &number) < 0 || number == 0)
+            problem = "expected a size such as 128M";
+        break;
+    case CONFIG_UINT:
+        if (parse_uint(value, &number) < 0)
+            problem = "expected a non-negative number";
+        break;
+    case CONFIG_BOOL:
+        if (parse_bool(value, &flag) < 0)
+            problem = "expected yes or no";
+        break;
+    case CONFIG_CHOICE:
+        if (!choice_valid(k->choices, value)) {
+            report_error_at(origin, line, "[%s] %s: '%s' is not one of %s", section, k->key,
+                            value, k->choices);
+            return -1;
+        }
+        break;
+    case CONFIG_PATH:
+        if (!*value)
+            problem = "empty path";
+        break;
+    case CONFIG_STRING:
+        break;
+    }
+    if (problem) {
+        report_error_at(origin, line, "[%s] %s: '%s': %s", section, k->key, value, problem);
+        return -1;
+    }
+    return 0;
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t len = strlen(s);
+    while (len && isspace((unsigned char)s[len - 1]))
+        s[--len] = '\0';
+    return s;
+}
+
+static int config_set(struct config *cfg, const char *section, const char *key,
+                      const char *value, const char *origin, unsigned line)
+{
+    for (size_t i = 0; i < cfg->count; i++) {
+        struct config_entry *e = &cfg->entry[i];
+        if (!strcmp(e->section, section) && !strcmp(e->key, key)) {
+            char *copy = strdup(value);
+            if (!copy)
+                return -1;
+            free(e->value);
+            e->value = copy;
+            e->origin = origin;
+            e->line = line;
+            return 0;
+        }
+    }
+    struct config_entry *grown = realloc(cfg->entry, (cfg->count + 1) * sizeof(*grown));
+    if (!grown)
+        return -1;
+    cfg->entry = grown;
+    struct config_entry *e = &cfg->entry[cfg->count];
+    e->section = strdup(section);
+    e->key = strdup(key);
+    e->value = strdup(value);
+    e->origin = origin;
+    e->line = line;
+    if (!e->section || !e->key || !e->value) {
+        free(e->section);
+        free(e->key);
+        free(e->value);
+        return -1;
+    }
+    cfg->count++;
+    return 0;
+}
+
+/* Strips a trailing "# comment" or "; comment" that follows whitespace. */
+static void strip_comment(char *s)
+{
+    for (char *p = s; *p; p++) {
+        if ((*p == '#' || *p == ';') && (p == s || isspace((unsigned char)p[-1]))) {
+            *p = '\0';
+            return;
+        }
+    }
+}
+
+int config_load(struct config *cfg, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        report_error("%s: cannot open configuration: %s", path, strerror(errno));
+        return -1;
+    }
+    cfg->path = strdup(path);
+    const char *slash = strrchr(path, '/');
+    cfg->dir = slash ? strndup(path, (size_t)(slash - path + 1)) : strdup("");
+    if (!cfg->path || !cfg->dir) {
+        fclose(f);
+        return -1;
+    }
+
+    char section[64] = "";
+    char buf[4096];
+    unsigned line = 0;
+    int errors = 0;
+    while (fgets(buf, sizeof(buf), f)) {
+        line++;
+        if (!strchr(buf, '\n') && !feof(f)) {
+            report_error_at(path, line, "line too long (limit %zu bytes)", sizeof(buf) - 2);
+            errors++;
+            int c;
+            while ((c = fgetc(f)) != EOF && c != '\n')
+                ;
+            continue;
+        }
+        strip_comment(buf);
+        char *text = trim(buf);
+        if (!*text)
+            continue;
+        if (*text == '[') {
+            char *close = strchr(text, ']');
+            if (!close || close[1] != '\0') {
+                report_error_at(path, line, "malformed section header '%s'", text);
+                errors++;
+                section[0] = '\0';
+                continue;
+            }
+            *close = '\0';
+            char *name = trim(text + 1);
+            if (!schema_has_section(name)) {
+                report_error_at(path, line, "unknown section [%s]", name);
+                errors++;
+                section[0] = '\0';
+                continue;
+            }
+            snprintf(section, sizeof(section), "%s", name);
+            continue;
+        }
+        char *eq = strchr(text, '=');
+        if (!eq) {
+            report_error_at(path, line, "expected 'key = value', got '%s'", text);
+            errors++;
+            continue;
+        }
+        *eq = '\0';
+        char *key = trim(text);
+        char *value = trim(eq + 1);
+        if (!section[0]) {
+            report_error_at(path, line, "key '%s' outside a known section", key);
+            errors++;
+            continue;
+        }
+        const struct config_key *k = schema_find(section, key);
+        if (!k) {
+            report_error_at(path, line, "unknown key '%s' in section [%s]", key, section);
+            errors++;
+            continue;
+        }
+        if (validate_value(k, path, line, section, value) < 0) {
+            errors++;
+            continue;
+        }
+        if (config_set(cfg, section, key, value, cfg->path, line) < 0) {
+            report_error("out of memory");
+            errors++;
+        }
+    }
+    fclose(f);
+    return errors ? -1 : 0;
+}
+
+int config_override(struct config *cfg, const char *assignment)
+{
+    const char *dot = strchr(assignment, '.');
+    const char *eq = strchr(assignment, '=');
+    if (!dot || !eq || dot > eq) {
+        report_error("-s %s: expected section.key=value", assignment);
+        return -1;
+    }
+    char section[64], key[64];
+    size_t section_len = (size_t)(dot - assignment), key_len = (size_t)(eq - dot - 1);
+    if (section_len >= sizeof(section) || key_len >= sizeof(key)) {
+        report_error("-s %s: name too long", assignment);
+        return -1;
+    }
+    memcpy(section, assignment, section_len);
+    section[section_len] = '\0';
+    memcpy(key, dot + 1, key_len);
+    key[key_len] = '\0';
+    const struct config_key *k = schema_find(section, key);
+    if (!k) {
+        report_error("-s %s: unknown key '%s' in section [%s]", assignment, key, section);
+        return -1;
+    }
+    if (validate_value(k, "-s", 0, section, eq + 1) < 0)
+        return -1;
+    return config_set(cfg, section, key, eq + 1, "-s", 0);
+}
+
+static const struct config_entry *config_find(const struct config *cfg, const char *section,
+                                              const char *key)
+{
+    for (size_t i = 0; i < cfg->count; i++)
+        if (!strcmp(cfg->entry[i].section, section) && !strcmp(cfg->entry[i].key, key))
+            return &cfg->entry[i];
+    return NULL;
+}
+
+const char *config_get(const struct config *cfg, const char *section, const char *key)
+{
+    const struct config_entry *e = config_find(cfg, section, key);
+    if (e)
+        return e->value;
+    const struct config_key *k = schema_find(section, key);
+    return k ? k->default_value : NULL;
+}
+
+bool config_has_section(const struct config *cfg, const char *section)
+{
+    for (size_t i = 0; i < cfg->count; i++)
+        if (!strcmp(cfg->entry[i].section, section))
+            return true;
+    return false;
+}
+
+void config_locate(const struct config *cfg, const char *section, const char *key,
+                   const char **origin, unsigned *line)
+{
+    const struct config_entry *e = config_find(cfg, section, key);
+    *origin = e ? e->origin : (cfg->path ? cfg->path : "defaults");
+    *line = e ? e->line : 0;
+}
+
+static int config_bad(const struct config *cfg, const char *section, const char *key,
+                      const char *value, const char *problem)
+{
+    const char *origin;
+    unsigned line;
+    config_locate(cfg, section, key, &origin, &line);
+    report_error_at(origin, line, "[%s] %s: '%s': %s", section, key, value, problem);
+    return -1;
+}
+
+int config_get_size(const struct config *cfg, const char *section, const char *key,
+                    uint64_t *out)
+{
+    const char *value = config_get(cfg, section, key);
+    if (!value)
+        return config_bad(cfg, section, key, "", "missing");
+    if (parse_size(value, out) < 0)
+        return config_bad(cfg, section, key, value, "expected a size such as 128M");
+    return 0;
+}
+
+int config_get_uint(const struct config *cfg, const char *section, const char *key,
+                    uint64_t *out)
+{
+    const char *value = config_get(cfg, section, key);
+    if (!value)
+        return config_bad(cfg, section, key, "", "missing");
+    if (parse_uint(value, out) < 0)
+        return config_bad(cfg, section, key, value, "expected a non-negative number");
+    return 0;
+}
+
+int config_get_bool(const struct config *cfg, const char *section, const char *key, bool *out)
+{
+    const char *value = config_get(cfg, section, key);
+    if (!value)
+        return config_bad(cfg, section, key, "", "missing");
+    if (parse_bool(value, out) < 0)
+        return config_bad(cfg, section, key, value, "expected yes or no");
+    return 0;
+}
+
+char *config_get_path(const struct config *cfg, const char *section, const char *key)
+{
+    const struct config_entry *e = config_find(cfg, section, key);
+    if (!e)
+        return NULL;
+    /* Command-line overrides are relative to the current directory. */
+    if (e->value[0] == '/' || e->line == 0 || !cfg->dir)
+        return strdup(e->value);
+    size_t len = strlen(cfg->dir) + strlen(e->value) + 1;
+    char *path = malloc(len);
+    if (path)
+        snprintf(path, len, "%s%s", cfg->dir, e->value);
+    return path;
+}
+
+static const char *const type_names[] = {
+    [CONFIG_STRING] = "string", [CONFIG_PATH] = "path", [CONFIG_SIZE] = "size",
+    [CONFIG_UINT] = "number", [CONFIG_BOOL] = "yes/no", [CONFIG_CHOICE] = "choice",
+};
+
+void config_write_reference(FILE *out)
+{
+    fputs("# board.cfg reference\n\n"
+          "<!-- Generated by `armhv-emu --config-reference` from config_schema in\n"
+          "     frontends/config.c; do not edit by hand. -->\n\n"
+          "A board.cfg is an INI file: `[section]` headers, `key = value` lines, and\n"
+          "comments starting with `#` or `;`. Paths are relative to the file. Unknown\n"
+          "sections or keys and bad values are errors that name the file, line and key.\n"
+          "Any key can be overridden on the command line with `-s section.key=value`.\n",
+          out);
+    const char *last = "";
+    for (const struct config_key *k = config_schema; k->section; k++) {
+        if (strcmp(last, k->section) != 0) {
+            if (!strcmp(k->section, "serial#"))
+                fputs("\n## [serial0] ... [serial3]\n\n", out);
+            else
+                fprintf(out, "\n## [%s]\n\n", k->section);
+            fputs("| key | type | default | meaning |\n|---|---|---|---|\n", out);
+            last = k->section;
+        }
+        fprintf(out, "| `%s` | %s%s%s | %s%s%s | %s |\n", k->key, type_names[k->type],
+                k->choices ? ": " : "", k->choices ? k->choices : "",
+                k->default_value ? "`" : "", k->default_value ? k->default_value : "-",
+                k->default_value ? "`" : "", k->help);
+    }
+}

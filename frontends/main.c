@@ -1,0 +1,514 @@
+/*
+ * armhv-emu: command line, board.cfg, image loading and the main loop that
+ * runs the machine between looks at the terminal and the monitor.
+ *
+ * This is the only file with global mutable state: the terminal whose mode
+ * must be restored from a signal handler or atexit.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "base/report.h"
+#include "devices/loader.h"
+#include "devices/machine.h"
+#include "frontends/config.h"
+#include "frontends/terminal.h"
+#include "monitor/monitor.h"
+
+#define ARMHV_VERSION "0.1.0"
+/* Instructions between looks at the terminal: about 10 ms of host time. */
+#define RUN_SLICE 1000000u
+#define CTRL_A 0x01
+
+enum exit_status {
+    EXIT_OK = 0,
+    EXIT_ERROR = 1,
+    EXIT_USAGE = 2,
+    EXIT_INSN_LIMIT = 3,
+    EXIT_GUEST_STUCK = 4,
+};
+
+/* The terminal, restored by atexit and by the fatal-signal handler. */
+static struct terminal host_terminal;
+
+struct options {
+    const char *config_path;
+    const char *script;
+    const char *trace_classes;
+    const char *trace_file;
+    bool start_stopped;
+    bool headless;
+    uint64_t max_insns;
+    char **overrides;
+    int override_count;
+};
+
+struct session {
+    struct options opt;
+    struct config cfg;
+    struct machine machine;
+    struct monitor monitor;
+    struct serial_sink sink[MACHINE_MAX_SERIAL];
+    bool monitor_active;
+    bool escape_pending;    /* Ctrl-A seen, waiting for the command key */
+    bool stdin_closed;
+    uint8_t pending[256];   /* typed bytes the UART could not take yet */
+    size_t pending_len;
+};
+
+static void usage(FILE *out)
+{
+    fputs("Usage: armhv-emu [options] BOARD.CFG\n"
+          "Runs the machine described by BOARD.CFG (see docs/board-cfg.md).\n"
+          "\n"
+          "Options:\n"
+          "  -s SECTION.KEY=VALUE  override a board.cfg key (repeatable)\n"
+          "  -S                    start stopped, in the monitor\n"
+          "  -x FILE               run monitor commands from FILE first; a failing\n"
+          "                        command exits with status 1\n"
+          "  -d CLASSES            trace classes: int,mmio,irq,mmu,hv,guest_errors,unimp,all\n"
+          "  -D FILE               write traces to FILE instead of stderr\n"
+          "  --max-insns N         stop with status 3 after N instructions\n"
+          "  --headless            no display window\n"
+          "  --list-boards         list the boards and exit\n"
+          "  --config-reference    print the board.cfg reference (Markdown) and exit\n"
+          "  -h, --help            this text\n"
+          "  -V, --version         version\n"
+          "\n"
+          "On the serial console: Ctrl-A x quits, Ctrl-A c enters the monitor,\n"
+          "Ctrl-A Ctrl-A sends Ctrl-A to the guest.\n"
+          "Exit status: 0 guest shutdown or quit, 1 error, 2 usage, 3 instruction\n"
+          "limit reached, 4 guest waits for an interrupt that can never come.\n",
+          out);
+}
+
+static void restore_terminal_at_exit(void)
+{
+    terminal_restore(&host_terminal);
+}
+
+static void fatal_signal(int sig)
+{
+    terminal_restore(&host_terminal);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static int parse_options(int argc, char **argv, struct options *opt)
+{
+    enum { OPT_MAX_INSNS = 256, OPT_HEADLESS, OPT_LIST_BOARDS, OPT_CONFIG_REFERENCE };
+    static const struct option long_options[] = {
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { "max-insns", required_argument, NULL, OPT_MAX_INSNS },
+        { "headless", no_argument, NULL, OPT_HEADLESS },
+        { "list-boards", no_argument, NULL, OPT_LIST_BOARDS },
+        { "config-reference", no_argument, NULL, OPT_CONFIG_REFERENCE },
+        { NULL, 0, NULL, 0 },
+    };
+    memset(opt, 0, sizeof(*opt));
+    opt->overrides = calloc((size_t)argc, sizeof(char *));
+    if (!opt->overrides)
+        return EXIT_ERROR;
+    int c;
+    while ((c = getopt_long(argc, argv, "hVSs:x:d:D:", long_options, NULL)) != -1) {
+        switch (c) {
+        case 'h': usage(stdout); return EXIT_OK;
+        case 'V': printf("armhv-emu %s\n", ARMHV_VERSION); return EXIT_OK;
+        case 'S': opt->start_stopped = true; break;
+        case 's': opt->overrides[opt->override_count++] = optarg; break;
+        case 'x': opt->script = optarg; break;
+        case 'd': opt->trace_classes = optarg; break;
+        case 'D': opt->trace_file = optarg; break;
+        case OPT_HEADLESS: opt->headless = true; break;
+        case OPT_MAX_INSNS: {
+            char *end;
+            errno = 0;
+            opt->max_insns = strtoull(optarg, &end, 0);
+            if (*end || errno || opt->max_insns == 0) {
+                report_error("--max-insns: '%s' is not a positive number", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        }
+        case OPT_LIST_BOARDS:
+            for (const struct board *const *b = board_list(); *b; b++)
+                printf("%-14s %s\n", (*b)->name, (*b)->description);
+            return EXIT_OK;
+        case OPT_CONFIG_REFERENCE:
+            config_write_reference(stdout);
+            return EXIT_OK;
+        default:
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        report_error(optind >= argc ? "no board configuration given"
+                                    : "more than one board configuration given");
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    opt->config_path = argv[optind];
+    return -1; /* continue */
+}
+
+/* Fills the machine config from board.cfg and opens the serial backends. */
+static int build_machine_config(struct session *s, struct machine_config *mc)
+{
+    uint64_t value;
+    memset(mc, 0, sizeof(*mc));
+    mc->board = config_get(&s->cfg, "machine", "board");
+    if (!mc->board) {
+        report_error_at(s->cfg.path, 0, "[machine] board: missing (try --list-boards)");
+        return -1;
+    }
+    if (config_get_size(&s->cfg, "machine", "memory", &mc->memory) < 0)
+        return -1;
+    if (config_get_uint(&s->cfg, "machine", "cpus", &value) < 0)
+        return -1;
+    mc->cpus = (unsigned)value;
+    if (config_get_uint(&s->cfg, "machine", "mhz", &value) < 0)
+        return -1;
+    if (value == 0 || value > 1000000) {
+        report_error_at(s->cfg.path, 0, "[machine] mhz: %" PRIu64 " is out of range 1..1000000",
+                        value);
+        return -1;
+    }
+    mc->mhz = (unsigned)value;
+    for (unsigned i = 0; i < MACHINE_MAX_SERIAL; i++) {
+        char section[16];
+        snprintf(section, sizeof(section), "serial%u", i);
+        const char *spec = config_get(&s->cfg, section, "backend");
+        if (!spec)
+            spec = i == 0 ? "stdio" : "null";
+        const char *origin;
+        unsigned line;
+        config_locate(&s->cfg, section, "backend", &origin, &line);
+        if (serial_sink_open(&s->sink[i], spec, origin, line) < 0)
+            return -1;
+        mc->serial[i] = serial_sink_backend(&s->sink[i]);
+    }
+    return 0;
+}
+
+static int load_boot_images(struct session *s)
+{
+    struct machine *m = &s->machine;
+    char *kernel = config_get_path(&s->cfg, "boot", "kernel");
+    if (!kernel) {
+        report_error_at(s->cfg.path, 0, "[boot] kernel: missing: nothing to run");
+        return -1;
+    }
+    int64_t raw_address = -1;
+    if (config_get(&s->cfg, "boot", "kernel-address")) {
+        uint64_t value;
+        if (config_get_uint(&s->cfg, "boot", "kernel-address", &value) < 0) {
+            free(kernel);
+            return -1;
+        }
+        raw_address = (int64_t)value;
+    }
+    struct loaded_image image;
+    int rc = loader_load_kernel(&m->as, kernel, m->ram_base, raw_address, &image);
+    free(kernel);
+    if (rc < 0)
+        return -1;
+    struct arm_cpu *cpu = &m->cpu[0];
+    cpu->r[15] = (uint32_t)image.entry;
+    if (image.is_zimage) {
+        report_error_at(s->cfg.path, 0, "[boot] kernel: Linux zImage boot is not "
+                        "implemented yet (ELF and raw binaries are)");
+        return -1;
+    }
+    cpu->thumb = image.entry & 1;
+    cpu->r[15] &= ~1u;
+    return 0;
+}
+
+/* ---- the serial console and its Ctrl-A escapes ---- */
+
+static void deliver_pending_input(struct session *s)
+{
+    struct machine *m = &s->machine;
+    if (!s->pending_len || m->serial_count == 0)
+        return;
+    struct char_frontend *in = &m->serial_in[0];
+    int room = in->can_receive(in->opaque);
+    size_t n = room > 0 ? (size_t)room : 0;
+    if (n > s->pending_len)
+        n = s->pending_len;
+    if (n == 0)
+        return;
+    in->receive(in->opaque, s->pending, n);
+    memmove(s->pending, s->pending + n, s->pending_len - n);
+    s->pending_len -= n;
+}
+
+/* Returns true when the user asked to quit. */
+static bool handle_input_byte(struct session *s, uint8_t byte)
+{
+    if (s->escape_pending) {
+        s->escape_pending = false;
+        switch (byte) {
+        case 'x':
+        case 'X':
+            return true;
+        case 'c':
+        case 'C':
+            s->monitor_active = true;
+            return false;
+        case CTRL_A:
+            break; /* send one Ctrl-A */
+        default:
+            return false;
+        }
+    } else if (byte == CTRL_A && host_terminal.is_tty) {
+        s->escape_pending = true;
+        return false;
+    }
+    if (s->pending_len < sizeof(s->pending))
+        s->pending[s->pending_len++] = byte;
+    return false;
+}
+
+/* Reads whatever stdin has (waiting up to timeout_ms); true on quit. */
+static bool poll_terminal(struct session *s, int timeout_ms)
+{
+    if (s->stdin_closed || s->pending_len >= sizeof(s->pending)) {
+        deliver_pending_input(s);
+        return false;
+    }
+    struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+    if (poll(&pfd, 1, timeout_ms) <= 0) {
+        deliver_pending_input(s);
+        return false;
+    }
+    uint8_t buf[64];
+    size_t room = sizeof(s->pending) - s->pending_len;
+    ssize_t n = read(STDIN_FILENO, buf, room < sizeof(buf) ? room : sizeof(buf));
+    if (n <= 0) {
+        s->stdin_closed = true;
+        return false;
+    }
+    for (ssize_t i = 0; i < n; i++)
+        if (handle_input_byte(s, buf[i]))
+            return true;
+    deliver_pending_input(s);
+    return false;
+}
+
+/* ---- the monitor on stdio ---- */
+
+static char *monitor_read_line(bool tty)
+{
+    if (tty)
+        return readline("(armhv) ");
+    fputs("(armhv) ", stdout);
+    fflush(stdout);
+    char *line = NULL;
+    size_t cap = 0;
+    if (getline(&line, &cap, stdin) < 0) {
+        free(line);
+        return NULL;
+    }
+    return line;
+}
+
+/* Runs the interactive monitor until cont or quit; returns true on quit. */
+static bool run_monitor_console(struct session *s)
+{
+    terminal_restore(&host_terminal);
+    fputs("armhv-emu monitor: type help for commands, cont to resume\n", stdout);
+    s->monitor.resume = false;
+    while (!s->monitor.resume && !s->monitor.quit) {
+        char *line = monitor_read_line(host_terminal.is_tty);
+        if (!line) {
+            s->monitor.quit = true;
+            break;
+        }
+        if (host_terminal.is_tty && *line)
+            add_history(line);
+        monitor_execute(&s->monitor, line);
+        free(line);
+        fflush(stdout);
+        if (s->machine.shutdown_requested)
+            s->monitor.quit = true;
+    }
+    s->monitor_active = false;
+    if (!s->monitor.quit)
+        terminal_enter_raw(&host_terminal);
+    return s->monitor.quit;
+}
+
+static int run_script(struct session *s, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        report_error("%s: %s", path, strerror(errno));
+        return -1;
+    }
+    char line[512];
+    unsigned number = 0;
+    int rc = 0;
+    while (fgets(line, sizeof(line), f)) {
+        number++;
+        line[strcspn(line, "\r\n")] = '\0';
+        if (!line[0] || line[0] == '#')
+            continue;
+        printf("(armhv) %s\n", line);
+        if (monitor_execute(&s->monitor, line) < 0) {
+            report_error_at(path, number, "monitor command failed: %s", line);
+            rc = -1;
+            break;
+        }
+        fflush(stdout);
+        if (s->monitor.quit || s->monitor.resume)
+            break;
+    }
+    fclose(f);
+    return rc;
+}
+
+/* ---- the main loop ---- */
+
+static int run(struct session *s)
+{
+    struct machine *m = &s->machine;
+    uint64_t limit = s->opt.max_insns;
+
+    terminal_enter_raw(&host_terminal);
+    for (;;) {
+        if (s->monitor_active && run_monitor_console(s))
+            return m->shutdown_requested ? m->shutdown_status : EXIT_OK;
+
+        uint64_t slice = RUN_SLICE;
+        if (limit) {
+            uint64_t done = m->cpu[0].icount;
+            if (done >= limit) {
+                terminal_restore(&host_terminal);
+                report_error("instruction limit reached (%" PRIu64 " instructions, pc=0x%08x)",
+                             done, m->cpu[0].r[15]);
+                return EXIT_INSN_LIMIT;
+            }
+            if (limit - done < slice)
+                slice = limit - done;
+        }
+        enum machine_stop_reason why = machine_run(m, slice);
+        switch (why) {
+        case STOP_SHUTDOWN:
+            terminal_restore(&host_terminal);
+            return m->shutdown_status;
+        case STOP_BREAKPOINT:
+            terminal_restore(&host_terminal);
+            monitor_report_stop(&s->monitor, why);
+            s->monitor_active = true;
+            continue;
+        case STOP_HALTED:
+            /* Only input can wake the guest now. */
+            if (s->stdin_closed && !s->pending_len) {
+                terminal_restore(&host_terminal);
+                report_error("guest waits for an interrupt and nothing can raise one "
+                             "(pc=0x%08x)", m->cpu[0].r[15]);
+                return EXIT_GUEST_STUCK;
+            }
+            if (poll_terminal(s, 100))
+                goto quit;
+            continue;
+        default:
+            break;
+        }
+        if (poll_terminal(s, 0))
+            goto quit;
+    }
+quit:
+    terminal_restore(&host_terminal);
+    return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    struct session *s = calloc(1, sizeof(*s));
+    if (!s) {
+        report_error("out of memory");
+        return EXIT_ERROR;
+    }
+    int status = parse_options(argc, argv, &s->opt);
+    if (status >= 0)
+        goto out;
+
+    status = EXIT_ERROR;
+    terminal_init(&host_terminal, STDIN_FILENO);
+    atexit(restore_terminal_at_exit);
+    signal(SIGTERM, fatal_signal);
+    signal(SIGINT, fatal_signal);
+    signal(SIGHUP, fatal_signal);
+    signal(SIGSEGV, fatal_signal);
+    signal(SIGABRT, fatal_signal);
+
+    config_init(&s->cfg);
+    if (config_load(&s->cfg, s->opt.config_path) < 0)
+        goto out;
+    for (int i = 0; i < s->opt.override_count; i++)
+        if (config_override(&s->cfg, s->opt.overrides[i]) < 0)
+            goto out;
+
+    struct machine_config mc;
+    if (build_machine_config(s, &mc) < 0)
+        goto out;
+    if (machine_create(&s->machine, &mc) < 0)
+        goto out;
+    struct machine *m = &s->machine;
+
+    if (s->opt.trace_classes) {
+        const char *bad;
+        if (trace_parse_classes(s->opt.trace_classes, &m->trace.enabled, &bad) < 0) {
+            report_error("-d: unknown trace class '%.*s' (try int,mmio,irq,mmu,hv,"
+                         "guest_errors,unimp,all)", (int)strcspn(bad, ","), bad);
+            goto out_machine;
+        }
+        m->trace.limit = 10000;
+    }
+    if (s->opt.trace_file) {
+        m->trace.out = fopen(s->opt.trace_file, "w");
+        if (!m->trace.out) {
+            report_error("-D %s: %s", s->opt.trace_file, strerror(errno));
+            goto out_machine;
+        }
+    }
+    if (load_boot_images(s) < 0)
+        goto out_machine;
+
+    monitor_init(&s->monitor, m, stdout);
+    if (s->opt.script) {
+        if (run_script(s, s->opt.script) < 0)
+            goto out_machine;
+        if (s->monitor.quit) {
+            status = m->shutdown_requested ? m->shutdown_status : EXIT_OK;
+            goto out_machine;
+        }
+    }
+    s->monitor_active = s->opt.start_stopped && !s->monitor.resume;
+    status = run(s);
+
+out_machine:
+    machine_destroy(&s->machine);
+    if (s->machine.trace.out)
+        fclose(s->machine.trace.out);
+out:
+    for (unsigned i = 0; i < MACHINE_MAX_SERIAL; i++)
+        serial_sink_close(&s->sink[i]);
+    config_free(&s->cfg);
+    free(s->opt.overrides);
+    free(s);
+    return status;
+}

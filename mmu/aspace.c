@@ -1,0 +1,252 @@
+/*
+ * Physical address spaces (see mmu/aspace.h): region bookkeeping, the page
+ * lookup table, physical reads/writes, and code-page tracking for the
+ * decode cache.
+ */
+#include "mmu/aspace.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "base/trace.h"
+#include "cpu/cpu.h"
+
+#define PAGE_SIZE_4K 4096u
+
+int aspace_init(struct aspace *as, struct trace *trace)
+{
+    memset(as, 0, sizeof(*as));
+    as->trace = trace;
+    decode_cache_init(&as->dcache);
+    return 0;
+}
+
+void aspace_destroy(struct aspace *as)
+{
+    for (unsigned i = 0; i < as->region_count; i++) {
+        struct mem_region *r = &as->region[i];
+        if (r->kind != REGION_MMIO && r->host)
+            munmap(r->host, r->size);
+        free(r->code_pages);
+    }
+    for (unsigned i = 0; i < (1u << ASPACE_L1_BITS); i++)
+        free(as->page_map[i]);
+    decode_cache_destroy(&as->dcache);
+    memset(as, 0, sizeof(*as));
+}
+
+static bool range_free(const struct aspace *as, uint64_t base, uint64_t size)
+{
+    for (unsigned i = 0; i < as->region_count; i++) {
+        const struct mem_region *r = &as->region[i];
+        if (base < r->base + r->size && r->base < base + size)
+            return false;
+    }
+    return true;
+}
+
+static int aspace_add(struct aspace *as, struct mem_region *proto)
+{
+    if (proto->size == 0 || (proto->base | proto->size) & (PAGE_SIZE_4K - 1) ||
+        proto->base + proto->size > (1ull << 32))
+        return -EINVAL;
+    if (!range_free(as, proto->base, proto->size))
+        return -EINVAL;
+    if (as->region_count >= ASPACE_MAX_REGIONS)
+        return -ENOSPC;
+
+    unsigned index = as->region_count;
+    uint64_t first = proto->base >> 12, count = proto->size >> 12;
+    for (uint64_t page = first; page < first + count; page++) {
+        unsigned l1 = (unsigned)(page >> 10);
+        if (!as->page_map[l1]) {
+            as->page_map[l1] = calloc(ASPACE_L2_ENTRIES, 1);
+            if (!as->page_map[l1])
+                return -ENOMEM;
+        }
+        as->page_map[l1][page & (ASPACE_L2_ENTRIES - 1)] = (uint8_t)(index + 1);
+    }
+    as->region[index] = *proto;
+    as->region_count++;
+    return 0;
+}
+
+static int aspace_add_memory(struct aspace *as, uint64_t base, uint64_t size,
+                             enum region_kind kind, const char *name)
+{
+    struct mem_region r = { .base = base, .size = size, .kind = kind, .name = name };
+    /* mmap gives zeroed, lazily committed memory: a 1 GiB guest costs
+     * nothing until it touches its pages. */
+    r.host = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (r.host == MAP_FAILED)
+        return -ENOMEM;
+    r.code_pages = calloc(size >> 12, 1);
+    if (!r.code_pages) {
+        munmap(r.host, size);
+        return -ENOMEM;
+    }
+    int rc = aspace_add(as, &r);
+    if (rc < 0) {
+        munmap(r.host, size);
+        free(r.code_pages);
+    }
+    return rc;
+}
+
+int aspace_add_ram(struct aspace *as, uint64_t base, uint64_t size, const char *name)
+{
+    return aspace_add_memory(as, base, size, REGION_RAM, name);
+}
+
+int aspace_add_rom(struct aspace *as, uint64_t base, uint64_t size, const char *name)
+{
+    return aspace_add_memory(as, base, size, REGION_ROM, name);
+}
+
+int aspace_add_mmio(struct aspace *as, uint64_t base, uint64_t size,
+                    const struct mmio_ops *ops, void *opaque, const char *name)
+{
+    struct mem_region r = {
+        .base = base, .size = size, .kind = REGION_MMIO, .ops = ops, .opaque = opaque,
+        .name = name,
+    };
+    return aspace_add(as, &r);
+}
+
+int aspace_attach_cpu(struct aspace *as, struct arm_cpu *cpu)
+{
+    if (as->cpu_count >= ASPACE_MAX_CPUS)
+        return -ENOSPC;
+    as->cpu[as->cpu_count++] = cpu;
+    return 0;
+}
+
+uint8_t *aspace_host_ptr(const struct aspace *as, uint64_t pa, uint64_t len)
+{
+    const struct mem_region *r = aspace_find(as, pa);
+    if (!r || r->kind == REGION_MMIO || pa + len > r->base + r->size)
+        return NULL;
+    return r->host + (pa - r->base);
+}
+
+static void log_unmapped(struct aspace *as, const char *what, uint64_t pa, unsigned size)
+{
+    as->unmapped_accesses++;
+    trace_printf(as->trace, TRACE_UNIMP, "unmapped %s of %u bytes at 0x%08llx", what, size,
+                 (unsigned long long)pa);
+}
+
+int aspace_read(struct aspace *as, uint64_t pa, unsigned size, uint32_t *value)
+{
+    struct mem_region *r = aspace_find(as, pa);
+    if (!r) {
+        log_unmapped(as, "read", pa, size);
+        *value = 0;
+        return 0;
+    }
+    uint64_t offset = pa - r->base;
+    if (r->kind == REGION_MMIO) {
+        *value = r->ops->read(r->opaque, (uint32_t)offset, size);
+        return 1;
+    }
+    if (offset + size > r->size) {
+        *value = 0;
+        return 0;
+    }
+    uint32_t v = 0;
+    memcpy(&v, r->host + offset, size);
+    *value = v;
+    return 0;
+}
+
+int aspace_write(struct aspace *as, uint64_t pa, unsigned size, uint32_t value)
+{
+    struct mem_region *r = aspace_find(as, pa);
+    if (!r) {
+        log_unmapped(as, "write", pa, size);
+        return 0;
+    }
+    uint64_t offset = pa - r->base;
+    if (r->kind == REGION_MMIO) {
+        r->ops->write(r->opaque, (uint32_t)offset, value, size);
+        return 1;
+    }
+    if (r->kind == REGION_ROM || offset + size > r->size)
+        return 0;
+    if (r->code_pages[offset >> 12])
+        aspace_note_write(as, r, pa);
+    memcpy(r->host + offset, &value, size);
+    return 0;
+}
+
+/* Loader/monitor copies: RAM and ROM only (a loader may fill ROM). */
+int aspace_write_bytes(struct aspace *as, uint64_t pa, const void *buf, uint64_t len)
+{
+    const uint8_t *src = buf;
+    while (len) {
+        struct mem_region *r = aspace_find(as, pa);
+        if (!r || r->kind == REGION_MMIO)
+            return -EFAULT;
+        uint64_t offset = pa - r->base;
+        uint64_t chunk = PAGE_SIZE_4K - (pa & (PAGE_SIZE_4K - 1));
+        if (chunk > len)
+            chunk = len;
+        if (r->code_pages[offset >> 12])
+            aspace_note_write(as, r, pa);
+        memcpy(r->host + offset, src, chunk);
+        src += chunk;
+        pa += chunk;
+        len -= chunk;
+    }
+    return 0;
+}
+
+int aspace_read_bytes(struct aspace *as, uint64_t pa, void *buf, uint64_t len)
+{
+    uint8_t *dst = buf;
+    while (len) {
+        struct mem_region *r = aspace_find(as, pa);
+        if (!r || r->kind == REGION_MMIO)
+            return -EFAULT;
+        uint64_t offset = pa - r->base;
+        uint64_t chunk = PAGE_SIZE_4K - (pa & (PAGE_SIZE_4K - 1));
+        if (chunk > len)
+            chunk = len;
+        memcpy(dst, r->host + offset, chunk);
+        dst += chunk;
+        pa += chunk;
+        len -= chunk;
+    }
+    return 0;
+}
+
+/*
+ * A page now holds decoded code: stores to it must take the slow path, so
+ * drop every write tag that maps it in every CPU of this space.
+ */
+void aspace_mark_code(struct aspace *as, struct mem_region *r, uint64_t pa)
+{
+    uint64_t page = (pa - r->base) >> 12;
+    if (r->code_pages[page])
+        return;
+    r->code_pages[page] = 1;
+    uint32_t phys_page = (uint32_t)(pa >> 12);
+    for (unsigned c = 0; c < as->cpu_count; c++) {
+        struct arm_cpu *cpu = as->cpu[c];
+        for (unsigned p = 0; p < 2; p++)
+            for (unsigned i = 0; i < TLB_ENTRIES; i++)
+                if (cpu->tlb[p][i].phys_page == phys_page)
+                    cpu->tlb[p][i].tag_write = TLB_INVALID;
+    }
+}
+
+/* A store hit a code page: reset its decoded blocks; stores are fast again
+ * until code on the page is decoded anew. */
+void aspace_note_write(struct aspace *as, struct mem_region *r, uint64_t pa)
+{
+    uint64_t page = (pa - r->base) >> 12;
+    r->code_pages[page] = 0;
+    decode_cache_invalidate_page(&as->dcache, pa);
+}

@@ -1,0 +1,82 @@
+/*
+ * The memory system below a CPU: implements struct cpu_memory_ops (TLB
+ * fill, the slow load/store path, instruction fetch into decode blocks) on
+ * top of an address space and the model's page-table walker.
+ */
+#ifndef MMU_MMU_H
+#define MMU_MMU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cpu/cpu.h"
+#include "mmu/aspace.h"
+
+struct mmu_context {
+    struct arm_cpu *cpu;
+    struct aspace *as;
+    /* counters for `stats` */
+    uint64_t tlb_fills;
+    uint64_t walks;
+    uint64_t faults;
+};
+
+/* Connects cpu to as: sets cpu->mem, cpu->mem_opaque, cpu->dcache. */
+void mmu_attach(struct mmu_context *ctx, struct arm_cpu *cpu, struct aspace *as);
+
+enum mmu_access { MMU_READ, MMU_WRITE, MMU_EXEC };
+
+/*
+ * Fault status codes, FSR[3:0] (ARM ARM DDI 0100I B3.6, Table B3-11); the
+ * ARMv7 short-descriptor format keeps these values (with FS[4] = 0). The
+ * ARMv5 FSR puts the domain in [7:4].
+ */
+enum mmu_fsr_status {
+    FSR_ALIGNMENT = 0x1,
+    FSR_EXT_ABORT_SECTION = 0x8,     /* external abort, not on translation */
+    FSR_EXT_ABORT_PAGE = 0xa,
+    FSR_EXT_ABORT_TRANSL_L1 = 0xc,   /* external abort on a table walk */
+    FSR_EXT_ABORT_TRANSL_L2 = 0xe,
+    FSR_TRANSLATION_SECTION = 0x5,
+    FSR_TRANSLATION_PAGE = 0x7,
+    FSR_DOMAIN_SECTION = 0x9,
+    FSR_DOMAIN_PAGE = 0xb,
+    FSR_PERMISSION_SECTION = 0xd,
+    FSR_PERMISSION_PAGE = 0xf,
+};
+
+/* Result of a translation (walkers fill it). */
+struct mmu_translation {
+    uint64_t pa;
+    uint32_t page_size;     /* bytes mapped by the final descriptor */
+    bool can_read_priv, can_write_priv;
+    bool can_read_user, can_write_user;
+    bool can_exec;
+};
+
+/*
+ * Translates va for the given access with the cpu's current translation
+ * regime. Returns 0 and fills *t, or -1 with cpu->fault.fsr/far set in the
+ * model's fault status format. When explain is non-NULL the walker prints
+ * each level and why access was granted or refused (monitor `walk`).
+ */
+int mmu_translate(struct arm_cpu *cpu, uint32_t va, enum mmu_access access, bool user,
+                  struct mmu_translation *t, FILE *explain);
+
+/*
+ * ARMv5 Fast Context Switch Extension (ARM ARM DDI 0100I B8.2): a VA in the
+ * bottom 32 MiB is relocated by the process ID held in FCSEIDR[31:25]; the
+ * result (the "modified virtual address") is what the walker translates and
+ * what the FAR reports. Cores without FCSE keep fcse_pid at 0.
+ */
+static inline uint32_t mmu_fcse_mva(const struct arm_cpu *cpu, uint32_t va)
+{
+    return va < (1u << 25) ? va | cpu->cp15.fcse_pid : va;
+}
+
+/* ARMv5 walker (mmu/walk_v5.c). Same contract as mmu_translate. */
+int mmu_walk_v5(struct arm_cpu *cpu, struct aspace *as, uint32_t va, enum mmu_access access,
+                bool user, struct mmu_translation *t, FILE *explain);
+
+#endif
