@@ -19,7 +19,7 @@
 /* Linux zImage header: magic at offset 0x24 (arch/arm/boot/compressed/head.S). */
 #define ZIMAGE_MAGIC_OFFSET 0x24
 #define ZIMAGE_MAGIC 0x016f2818u
-/* Where QEMU and U-Boot put a zImage: RAM base + 32 KiB... QEMU uses 64 KiB. */
+/* Where QEMU puts a zImage: RAM base + 64 KiB (it relocates itself anyway). */
 #define ZIMAGE_LOAD_OFFSET 0x10000u
 
 int loader_read_file(const char *path, uint64_t limit, uint8_t **data, uint64_t *size)
@@ -184,6 +184,20 @@ out:
         elf_end(elf);
     close(fd);
     return rc;
+}
+
+int loader_file_is_zimage(const char *path)
+{
+    uint8_t head[ZIMAGE_MAGIC_OFFSET + 4];
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, head, sizeof(head));
+    close(fd);
+    uint32_t magic = 0;
+    if (n == (ssize_t)sizeof(head))
+        memcpy(&magic, head + ZIMAGE_MAGIC_OFFSET, 4);
+    return magic == ZIMAGE_MAGIC;
 }
 
 int loader_load_kernel(struct aspace *as, const char *path, uint64_t ram_base,

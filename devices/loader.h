@@ -22,6 +22,8 @@ int loader_load_kernel(struct aspace *as, const char *path, uint64_t ram_base,
 int loader_load_elf(struct aspace *as, const char *path, struct loaded_image *out);
 int loader_load_raw(struct aspace *as, const char *path, uint64_t address,
                     struct loaded_image *out);
+/* True if path starts like a Linux ARM zImage (magic at offset 0x24). */
+int loader_file_is_zimage(const char *path);
 /* Reads a whole file (malloc'd) with a size cap; prints errors. */
 int loader_read_file(const char *path, uint64_t limit, uint8_t **data, uint64_t *size);
 

@@ -71,6 +71,7 @@ struct board {
     uint64_t ram_base;
     uint64_t default_memory;
     uint64_t max_memory;
+    uint32_t linux_machine_type;   /* r1 at Linux entry (arch/arm/tools/mach-types) */
     int (*create)(struct machine *m, const struct machine_config *cfg);
 };
 

@@ -470,9 +470,15 @@ void config_write_reference(FILE *out)
             fputs("| key | type | default | meaning |\n|---|---|---|---|\n", out);
             last = k->section;
         }
-        fprintf(out, "| `%s` | %s%s%s | %s%s%s | %s |\n", k->key, type_names[k->type],
-                k->choices ? ": " : "", k->choices ? k->choices : "",
-                k->default_value ? "`" : "", k->default_value ? k->default_value : "-",
-                k->default_value ? "`" : "", k->help);
+        fprintf(out, "| `%s` | %s", k->key, type_names[k->type]);
+        if (k->choices) {
+            /* "a|b" would split the Markdown table: list as "a, b". */
+            fputs(": ", out);
+            for (const char *p = k->choices; *p; p++)
+                fputs(*p == '|' ? ", " : (char[]){ *p, 0 }, out);
+        }
+        fprintf(out, " | %s%s%s | %s |\n", k->default_value ? "`" : "",
+                k->default_value ? k->default_value : "-", k->default_value ? "`" : "",
+                k->help);
     }
 }

@@ -18,6 +18,7 @@
 #include <readline/readline.h>
 
 #include "base/report.h"
+#include "devices/linux_boot.h"
 #include "devices/loader.h"
 #include "devices/machine.h"
 #include "frontends/config.h"
@@ -204,35 +205,43 @@ static int build_machine_config(struct session *s, struct machine_config *mc)
 static int load_boot_images(struct session *s)
 {
     struct machine *m = &s->machine;
+    int rc = -1;
     char *kernel = config_get_path(&s->cfg, "boot", "kernel");
+    char *dtb = config_get_path(&s->cfg, "boot", "dtb");
+    char *initrd = config_get_path(&s->cfg, "boot", "initrd");
+    const char *cmdline = config_get(&s->cfg, "boot", "cmdline");
     if (!kernel) {
         report_error_at(s->cfg.path, 0, "[boot] kernel: missing: nothing to run");
-        return -1;
+        goto out;
+    }
+    if (dtb || initrd || loader_file_is_zimage(kernel)) {
+        const struct board *board = board_find(m->board_name);
+        struct linux_boot boot = {
+            .kernel = kernel, .dtb = dtb, .initrd = initrd, .cmdline = cmdline,
+            .machine_type = board->linux_machine_type,
+        };
+        rc = linux_boot_setup(m, &boot) < 0 ? -1 : 0;
+        goto out;
     }
     int64_t raw_address = -1;
     if (config_get(&s->cfg, "boot", "kernel-address")) {
         uint64_t value;
-        if (config_get_uint(&s->cfg, "boot", "kernel-address", &value) < 0) {
-            free(kernel);
-            return -1;
-        }
+        if (config_get_uint(&s->cfg, "boot", "kernel-address", &value) < 0)
+            goto out;
         raw_address = (int64_t)value;
     }
     struct loaded_image image;
-    int rc = loader_load_kernel(&m->as, kernel, m->ram_base, raw_address, &image);
-    free(kernel);
-    if (rc < 0)
-        return -1;
+    if (loader_load_kernel(&m->as, kernel, m->ram_base, raw_address, &image) < 0)
+        goto out;
     struct arm_cpu *cpu = &m->cpu[0];
-    cpu->r[15] = (uint32_t)image.entry;
-    if (image.is_zimage) {
-        report_error_at(s->cfg.path, 0, "[boot] kernel: Linux zImage boot is not "
-                        "implemented yet (ELF and raw binaries are)");
-        return -1;
-    }
     cpu->thumb = image.entry & 1;
-    cpu->r[15] &= ~1u;
-    return 0;
+    cpu->r[15] = (uint32_t)image.entry & ~1u;
+    rc = 0;
+out:
+    free(kernel);
+    free(dtb);
+    free(initrd);
+    return rc;
 }
 
 /* ---- the serial console and its Ctrl-A escapes ---- */
