@@ -242,11 +242,27 @@ void aspace_mark_code(struct aspace *as, struct mem_region *r, uint64_t pa)
     }
 }
 
-/* A store hit a code page: reset its decoded blocks; stores are fast again
- * until code on the page is decoded anew. */
+/*
+ * A store hit a code page: reset its decoded blocks and drop every exec TLB
+ * entry that maps it, so the next fetch goes through fetch_block, which
+ * marks the page as code again. Until then, stores to it are fast.
+ */
 void aspace_note_write(struct aspace *as, struct mem_region *r, uint64_t pa)
 {
     uint64_t page = (pa - r->base) >> 12;
+    uint32_t phys_page = (uint32_t)(pa >> 12);
     r->code_pages[page] = 0;
     decode_cache_invalidate_page(&as->dcache, pa);
+    for (unsigned c = 0; c < as->cpu_count; c++) {
+        struct arm_cpu *cpu = as->cpu[c];
+        for (unsigned p = 0; p < 2; p++) {
+            for (unsigned i = 0; i < TLB_ENTRIES; i++) {
+                struct tlb_entry *e = &cpu->tlb[p][i];
+                if (e->phys_page == phys_page) {
+                    e->tag_exec = TLB_INVALID;
+                    e->code[0] = e->code[1] = NULL;
+                }
+            }
+        }
+    }
 }

@@ -1,0 +1,232 @@
+/*
+ * Private header of the ARM (A32) executors: what arm_decode.c puts in a
+ * decoded slot for each instruction family, the handler tables it picks
+ * from, and helpers the Thumb executors may share (flag setting, the
+ * saturating adds, the LDM/STM core).
+ *
+ * Slot layout per family (struct decoded_insn, cpu/decode.h):
+ *
+ *   data processing  rd, rn, rm, rs (shift register); shift = enum shift_type
+ *                    (ROR #0 is SHIFT_RRX); imm = rotated immediate, or the
+ *                    shift amount of a register shifted by an immediate
+ *                    (LSR/ASR #0 already turned into 32); flags = DPF_*.
+ *   multiply         rd = Rd or RdHi (bits 19:16), rn = Ra or RdLo (15:12),
+ *                    rs = Rs (11:8), rm = Rm (3:0); flags = MULF_*.
+ *   word/byte, half  rd = Rt, rn, rm; imm = offset with U applied (two's
+ *   load/store       complement) for immediate forms, the shift amount for
+ *                    scaled-register forms; shift = shift type; flags = LSF_*.
+ *   LDM/STM          rn; imm = register list; rs = (int8) offset of the
+ *                    lowest address from Rn; shift = (int8) writeback delta;
+ *                    flags = LSF_*.
+ *   branch           imm = target offset from the PC operand (insn + 8).
+ *   coprocessor      rd = Rt, rn = Rt2 or Rn, imm = coprocessor number.
+ *
+ * Handlers run with r[15] = instruction address + 8. A handler that writes
+ * r[15], or that must leave the executor's straight-line loop (a device was
+ * touched, the CPSR control bits or CP15 changed), returns non-zero with
+ * r[15] holding the next PC: arm_continue_exit() does that for "continue
+ * with the next instruction".
+ */
+#ifndef CPU_ARM_EXEC_H
+#define CPU_ARM_EXEC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cpu/alu.h"
+#include "cpu/cpu.h"
+#include "cpu/decode.h"
+#include "cpu/mem.h"
+
+/* Data-processing opcodes, bits [24:21] (ARM ARM A5.2.1, DDI 0100I A3.4). */
+enum arm_dp_op {
+    DP_AND, DP_EOR, DP_SUB, DP_RSB, DP_ADD, DP_ADC, DP_SBC, DP_RSC,
+    DP_TST, DP_TEQ, DP_CMP, DP_CMN, DP_ORR, DP_MOV, DP_BIC, DP_MVN,
+    DP_OP_COUNT
+};
+
+/* Shifter operand forms (DDI 0100I A5.1 "Addressing Mode 1"). */
+enum arm_dp_form {
+    DP_FORM_IMM,        /* #rotated immediate */
+    DP_FORM_REG,        /* Rm (LSL #0) */
+    DP_FORM_SHIFT_IMM,  /* Rm, <shift> #amount, or RRX */
+    DP_FORM_SHIFT_REG,  /* Rm, <shift> Rs */
+    DP_FORM_COUNT
+};
+
+/* Data-processing flags. */
+#define DPF_S    0x01u  /* S bit: update the flags */
+#define DPF_ROT  0x02u  /* immediate rotated: shifter carry-out = imm bit 31 */
+#define DPF_FORM_SHIFT 4 /* bits 5:4 hold the enum arm_dp_form */
+
+/* MRS/MSR flags; for MSR, rs holds the field mask (c, x, s, f = bits 0-3). */
+#define PSRF_SPSR 0x01u  /* R bit */
+#define PSRF_IMM  0x02u  /* MSR immediate form, value in imm */
+
+/* Multiply flags. */
+#define MULF_S   0x01u
+#define MULF_X   0x02u  /* SMLA<x><y>: top half of Rm */
+#define MULF_Y   0x04u  /* SMLA<x><y>: top half of Rs */
+
+/* Load/store flags (P, U, W as encoded; the rest derived at decode). */
+#define LSF_P     0x01u  /* pre-indexed */
+#define LSF_U     0x02u  /* add the offset */
+#define LSF_WB    0x04u  /* the base register is written back */
+#define LSF_USER  0x08u  /* T variant, or LDM/STM ^ with user bank */
+#define LSF_EXRET 0x10u  /* LDM ^ with PC: exception return */
+#define LSF_REG   0x20u  /* register offset */
+
+/* ---- handler tables (indexes are decoder-chosen, see arm_decode.c) ---- */
+
+/* [op][form][S] for Rd != PC; PC as a register-shifted operand goes to
+ * arm_dp_generic, as does any Rd = PC. */
+extern const insn_handler arm_dp_handlers[DP_OP_COUNT][DP_FORM_COUNT][2];
+int arm_dp_generic(struct arm_cpu *cpu, const struct decoded_insn *d);
+
+int arm_mrs(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_msr(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_clz(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_qaddsub(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_nop(struct arm_cpu *cpu, const struct decoded_insn *d);
+
+/* Multiplies: [op][S] for MUL, MLA, UMULL, UMLAL, SMULL, SMLAL (bits 23:21
+ * minus the v6 UMAAL/MLS holes, see arm_decode.c). */
+enum arm_mul_op { MUL_MUL, MUL_MLA, MUL_UMULL, MUL_UMLAL, MUL_SMULL, MUL_SMLAL, MUL_OP_COUNT };
+extern const insn_handler arm_mul_handlers[MUL_OP_COUNT][2];
+int arm_smlaxy(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_smlawy(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_smulwy(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_smlalxy(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_smulxy(struct arm_cpu *cpu, const struct decoded_insn *d);
+
+/*
+ * Word/byte loads and stores. Fast handlers: [L][B][form][index] with
+ * form 0 = immediate, 1 = (scaled) register, and index 0 = offset,
+ * 1 = pre-indexed with writeback, 2 = post-indexed. Loads to PC and the
+ * T variants take arm_ldst_generic.
+ */
+enum arm_ldst_index { LDST_OFFSET, LDST_PRE_WB, LDST_POST, LDST_INDEX_COUNT };
+extern const insn_handler arm_ldst_handlers[2][2][2][LDST_INDEX_COUNT];
+int arm_ldst_generic(struct arm_cpu *cpu, const struct decoded_insn *d);
+
+/* Halfword, signed byte/halfword and doubleword transfers. */
+enum arm_ldst_extra { LDSTX_STRH, LDSTX_LDRH, LDSTX_LDRSB, LDSTX_LDRSH, LDSTX_LDRD,
+                      LDSTX_STRD, LDSTX_COUNT };
+extern const insn_handler arm_ldst_extra_handlers[LDSTX_COUNT];
+
+int arm_ldm(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_stm(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_ldm_user(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_stm_user(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_ldm_exret(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_swp(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_swpb(struct arm_cpu *cpu, const struct decoded_insn *d);
+
+int arm_b(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_bl(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_blx_imm(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_bx(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_blx_reg(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_svc(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_bkpt(struct arm_cpu *cpu, const struct decoded_insn *d);
+
+int arm_mrc(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_mcr(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_mrrc(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_mcrr(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_cdp(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_ldc_stc(struct arm_cpu *cpu, const struct decoded_insn *d);
+
+/* ---- helpers shared with the Thumb executors ---- */
+
+/*
+ * Leave the straight-line loop and continue with the next ARM instruction
+ * (r[15] is insn + 8 inside a handler, the next one is at insn + 4).
+ */
+static inline int arm_continue_exit(struct arm_cpu *cpu)
+{
+    cpu->r[15] -= 4;
+    return 1;
+}
+
+/* Result of a memory helper as a handler return value (ARM state): a
+ * device access (> 0) leaves the loop at the next instruction. */
+static inline int arm_mem_done(struct arm_cpu *cpu, int rc)
+{
+    return unlikely(rc > 0) ? arm_continue_exit(cpu) : 0;
+}
+
+/*
+ * Shift by a decoded immediate when the carry-out is not needed (operands
+ * of non-flag-setting data processing, scaled register offsets). amount
+ * comes from the decoder: LSL 0..31, LSR/ASR 1..32, ROR 1..31; RRX uses
+ * carry_in (DDI 0100I A5.1.4-A5.1.13, A5.2.4).
+ */
+static inline uint32_t arm_shift_imm(uint32_t value, unsigned type, unsigned amount,
+                                     uint32_t carry_in)
+{
+    switch (type) {
+    case SHIFT_LSL:
+        return value << amount;
+    case SHIFT_LSR:
+        return amount >= 32 ? 0 : value >> amount;
+    case SHIFT_ASR:
+        return (uint32_t)((int32_t)value >> (amount >= 32 ? 31 : amount));
+    case SHIFT_ROR:
+        return ror32(value, amount);
+    default:
+        return (value >> 1) | (carry_in << 31);
+    }
+}
+
+/* N and Z from a 64-bit result (UMULLS and friends, DDI 0100I A4.1.129). */
+static inline void set_nz64(struct arm_cpu *cpu, uint64_t result)
+{
+    cpu->n = (uint8_t)(result >> 63);
+    cpu->z = result == 0;
+}
+
+/* SignedSat32 add/subtract used by QADD & co (DDI 0100I A4.1.46); sets Q. */
+static inline uint32_t arm_sat_add(struct arm_cpu *cpu, uint32_t a, uint32_t b)
+{
+    bool sat = false;
+    int32_t r = signed_saturate((int64_t)(int32_t)a + (int32_t)b, 32, &sat);
+    cpu->q |= sat;
+    return (uint32_t)r;
+}
+
+static inline uint32_t arm_sat_sub(struct arm_cpu *cpu, uint32_t a, uint32_t b)
+{
+    bool sat = false;
+    int32_t r = signed_saturate((int64_t)(int32_t)a - (int32_t)b, 32, &sat);
+    cpu->q |= sat;
+    return (uint32_t)r;
+}
+
+/* Sets Q when a 32-bit signed addition overflows, returns the wrapped sum
+ * (SMLA<x><y>, SMLAW<y>: DDI 0100I A4.1.74). */
+static inline uint32_t arm_add_set_q(struct arm_cpu *cpu, uint32_t a, uint32_t b)
+{
+    uint32_t r = a + b;
+    cpu->q |= ((~(a ^ b) & (a ^ r)) >> 31) & 1;
+    return r;
+}
+
+/*
+ * The LDM/STM core, usable for Thumb PUSH/POP/LDMIA/STMIA too.
+ * lowest is the lowest address, registers go in ascending order. A load of
+ * PC interworks (ARMv5T; SCTLR.L4 is clear on the ARM926). On an abort
+ * nothing is written back and no register changes (an allowed instance of
+ * the ARMv5 "base restored" abort model). wb_value is written to rn when
+ * writeback is set, unless the list loads rn (the loaded value wins).
+ * Returns 0, or non-zero with r[15] set (PC loaded, abort, device access:
+ * next_pc is used as the continue address in that last case).
+ */
+int arm_block_load(struct arm_cpu *cpu, unsigned rn, unsigned list, uint32_t lowest,
+                   bool writeback, uint32_t wb_value, uint32_t next_pc);
+/* Stores go in order; on an abort no writeback. The PC, if listed, is
+ * stored as cpu->r[15] (insn + 8 in ARM state, QEMU's choice). */
+int arm_block_store(struct arm_cpu *cpu, unsigned rn, unsigned list, uint32_t lowest,
+                    bool writeback, uint32_t wb_value, uint32_t next_pc);
+
+#endif

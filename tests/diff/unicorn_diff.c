@@ -1,0 +1,1947 @@
+/*
+ * unicorn-diff: differential test of the ARMv5TE core (the ARM926EJ-S model)
+ * against libunicorn's ARM926 (QEMU's translator, unicorn 2.0.1).
+ *
+ * Why: the executors are table-driven and hand-written from the ARM ARM;
+ * a second, independent implementation catches the flag, shifter, address
+ * and writeback slips that hand-written unit tests miss.
+ *
+ * How: every case is a one-instruction program. Both emulators get the same
+ * random registers (r0-r14, NZCVQ, I, F, the mode and its SPSR), the same
+ * RAM (1 MiB at 0, tests/unit/cpu_fixture.h), and run exactly one
+ * instruction from CASE_ADDR: uc_emu_start(count = 1) and cpu_run(cpu, 1).
+ * Then r0-r15, the CPSR (N Z C V Q I F T M), the SPSR of the final mode
+ * and, for classes that need it, every mode's banked registers and the
+ * scratch and code pages are compared. Instructions come from templates,
+ * one per class, with random fields (condition, registers, shifts, offsets,
+ * register lists); the templates steer operands so addresses stay inside
+ * the scratch page and branches stay inside RAM, and they avoid the
+ * encodings listed in exclusions[] (UNPREDICTABLE per the ARM ARM, or
+ * places where QEMU is known to differ from an ARM926).
+ *
+ * Exceptions: unicorn does not enter exception vectors. An UNDEFINED
+ * encoding ends uc_emu_start() with UC_ERR_INSN_INVALID; SVC and BKPT call
+ * the interrupt hook (EXCP_SWI = 2, EXCP_BKPT = 7) with the registers
+ * untouched. armhv takes the exception, and the test checks its entry state
+ * against the ARM ARM (DDI 0100I A2.6): mode, LR, SPSR = old CPSR, I set,
+ * T clear, PC = vector.
+ *
+ * Every case is generated from its own seed (run seed, set, index), so a
+ * mismatch is reproduced alone with --only INDEX. Output ends with one line:
+ *   unicorn-diff: arm N ok, thumb N ok, M mismatches (seed S)
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <capstone.h>
+#include <unicorn/unicorn.h>
+
+#include "cpu/cpu.h"
+#include "mmu/aspace.h"
+#include "mmu/mmu.h"
+#include "tests/unit/cpu_fixture.h"
+
+/* ---- memory layout (inside the fixture's RAM at 0, FIXTURE_RAM_SIZE) ---- */
+
+#define RAM_SIZE FIXTURE_RAM_SIZE
+#define CASE_ADDR 0x00008000u              /* the instruction under test */
+#define PAGE_END_ADDR 0x00008ffeu          /* last halfword of its page */
+#define CODE_PAGE (CASE_ADDR & ~0xfffu)
+#define SCRATCH_BASE 0x00040000u           /* loads and stores go here */
+#define SCRATCH_SIZE 0x2000u
+#define BRANCH_RANGE 0x3000u               /* branch targets: CASE_ADDR +- this */
+#define UC_UNTIL 0xfffffff0u               /* never reached: count = 1 stops us */
+
+#define CPSR_CMP_MASK (PSR_N | PSR_Z | PSR_C | PSR_V | PSR_Q | PSR_I | PSR_F | PSR_T | \
+                       PSR_M_MASK)
+
+#define DEFAULT_SEED 1u
+#define DEFAULT_COUNT 100000u
+#define DEFAULT_MAX_FAIL 10u
+
+/* unicorn's exception numbers (QEMU target/arm/cpu.h) seen by UC_HOOK_INTR. */
+#define UC_EXCP_SWI 2
+#define UC_EXCP_BKPT 7
+
+/*
+ * What the generators never produce, and why. DDI 0100I is the ARMv5 ARM
+ * ARM (ARM926EJ-S is ARMv5TEJ); DDI 0406C is the ARMv7 ARM ARM, whose
+ * pseudocode keeps the pre-ARMv6 rules.
+ */
+struct exclusion {
+    const char *what;
+    const char *why;
+};
+
+static const struct exclusion exclusions[] = {
+    /* UNPREDICTABLE per the ARM ARM */
+    { "any cond = 0b1111 other than BLX(imm)/PLD",
+      "UNPREDICTABLE before ARMv5, UNDEFINED/coprocessor space after (DDI 0100I A3.2.1)" },
+    { "DP with S=1 and Rd=PC in USR/SYS",
+      "no SPSR: UNPREDICTABLE (DDI 0100I A4.1, 'If <Rd> is R15 and S is set')" },
+    { "DP writing PC with result bits[1:0] != 0 in ARM state",
+      "BranchWritePC: UNPREDICTABLE before ARMv6 (DDI 0406C A2.3.1); "
+      "templates keep operands word-aligned" },
+    { "DP register-shifted-register with Rd/Rn/Rm/Rs = PC",
+      "UNPREDICTABLE (DDI 0100I A5.1.4-A5.1.10, 'Specifying R15 as <Rd>, <Rm>, <Rn> or <Rs>')" },
+    { "TST/TEQ/CMP/CMN with Rd != 0, MOV/MVN with Rn != 0",
+      "SBZ fields: UNPREDICTABLE if not zero (DDI 0100I A4.1)" },
+    { "MUL/MLA with Rd == Rm; any multiply with a PC operand",
+      "UNPREDICTABLE before ARMv6 (DDI 0100I A4.1.40, A4.1.28)" },
+    { "UMULL/UMLAL/SMULL/SMLAL with RdHi == RdLo or either == Rm",
+      "UNPREDICTABLE before ARMv6 (DDI 0100I A4.1.87)" },
+    { "SMLAL<x><y> with RdHi == RdLo; DSP ops, QADD family, CLZ with PC",
+      "UNPREDICTABLE (DDI 0100I A4.1.75, A4.1.46, A4.1.12)" },
+    { "LDR/STR(B) with writeback (or post-index) and Rn == Rt or Rn == PC",
+      "UNPREDICTABLE (DDI 0100I A5.2.3-A5.2.10)" },
+    { "LDR/STR register offset with Rm == PC",
+      "UNPREDICTABLE (DDI 0100I A5.2.3)" },
+    { "LDRB/LDRH/LDRSB/LDRSH to PC; LDRT to PC",
+      "UNPREDICTABLE (DDI 0100I A4.1.24-A4.1.30)" },
+    { "STR/STRB/STRH/STM/STRD storing PC",
+      "stored value IMPLEMENTATION DEFINED (+8 or +12, DDI 0100I A2.4.3); "
+      "QEMU stores +8" },
+    { "LDRH/STRH/LDRSH at an odd address; LDRD/STRD not 8-byte aligned",
+      "UNPREDICTABLE before ARMv6 without SCTLR.U (DDI 0100I A4.1.28, A4.1.20)" },
+    { "halfword/doubleword forms with P=0, W=1",
+      "UNPREDICTABLE on ARMv5 (the ARMv6T2 LDRHT space)" },
+    { "LDRD/STRD with odd Rt or Rt = LR; LDRD writeback with Rn in {Rt, Rt+1}; "
+      "LDRD with Rm in {Rt, Rt+1}",
+      "UNPREDICTABLE (DDI 0100I A4.1.20, A4.1.102)" },
+    { "LDM/STM with empty list or Rn = PC",
+      "UNPREDICTABLE (DDI 0100I A5.4)" },
+    { "LDM with writeback and Rn in the list; STM with writeback and Rn in the "
+      "list but not lowest",
+      "UNPREDICTABLE (DDI 0100I A4.1.20, A4.1.97)" },
+    { "LDM/STM ^ (user registers) with writeback, or in USR/SYS",
+      "UNPREDICTABLE (DDI 0100I A4.1.21, A4.1.98)" },
+    { "LDR/LDM/POP loading PC with value bits[1:0] = 0b10",
+      "UNPREDICTABLE (DDI 0100I A4.1.23)" },
+    { "SWP/SWPB with Rn == Rd or Rn == Rm, or any PC operand",
+      "UNPREDICTABLE (DDI 0100I A4.1.108)" },
+    { "BLX(register)/BXJ with Rm = PC; BX/BLX to an ARM address with bit 1 set",
+      "UNPREDICTABLE (DDI 0100I A4.1.9, A4.1.10)" },
+    { "MSR writing the T or J bits, reserved bits, or an invalid mode; "
+      "MSR/MRS SPSR in USR/SYS; MSR fields s and x",
+      "UNPREDICTABLE (DDI 0100I A4.1.39, A2.5)" },
+    { "BKPT with cond != AL; UNDEFINED encodings with cond != AL",
+      "UNPREDICTABLE / IMPLEMENTATION DEFINED (DDI 0100I A4.1.7, DDI 0406C A8.3)" },
+    { "Thumb ADD/MOV/CMP high-register form with two low registers",
+      "UNPREDICTABLE before ARMv6 (DDI 0100I A7.1.6, A7.1.25, A7.1.46)" },
+    { "Thumb CMP high-register form with PC",
+      "UNPREDICTABLE (DDI 0406C A8.8.38)" },
+    { "Thumb MUL with Rd == Rm",
+      "UNPREDICTABLE before ARMv6 (DDI 0100I A7.1.45)" },
+    { "Thumb BX with H1 set, BLX with Rm = PC, BX PC from a non-word-aligned address",
+      "UNPREDICTABLE / SBZ (DDI 0100I A7.1.18, A7.1.19)" },
+    { "Thumb LDMIA/STMIA/PUSH/POP with empty list; STMIA with Rn in the list but "
+      "not lowest",
+      "UNPREDICTABLE (DDI 0100I A7.1.27, A7.1.57)" },
+    { "Thumb BLX suffix with offset bit 0 set",
+      "UNDEFINED on ARMv5 (DDI 0100I A7.1.17)" },
+    /* QEMU deviations from an ARM926 */
+    { "word LDR/STR/SWP/LDM/STM at an unaligned address",
+      "ARM926 (SCTLR.U = 0) rotates the loaded word / ignores address[1:0]; "
+      "QEMU does an ARMv6-style unaligned access" },
+    { "Thumb BL/BLX prefix not followed by a suffix, except at a page end",
+      "QEMU fuses the pair into one 32-bit instruction and UNDEFs a lone prefix "
+      "unless it is the last halfword of a page" },
+    { "Thumb BL suffix alone with LR bit 0 set",
+      "QEMU computes LR + (offset << 1 | 1) and interworks, so an odd LR (which no "
+      "prefix produces) lands in ARM state" },
+    { "Thumb CBZ/CBNZ, IT and the hint space 0xbfxx",
+      "ARMv6T2 encodings: UNDEFINED on ARMv5, but QEMU decodes them without a "
+      "feature check" },
+    /* Out of scope of this harness */
+    { "coprocessor instructions other than MRC p15 c0/c1 reads",
+      "change system state that the harness does not compare" },
+    { "load/store with register offset and Rm == Rn",
+      "harness limitation: the address cannot be steered into the scratch page" },
+};
+
+/* ---- random numbers (xorshift64*, state in the caller) ---- */
+
+struct rng {
+    uint64_t s;
+};
+
+static uint64_t splitmix64(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+static void rng_seed(struct rng *g, uint64_t seed)
+{
+    g->s = splitmix64(seed) | 1;
+}
+
+static uint32_t rng_u32(struct rng *g)
+{
+    g->s ^= g->s >> 12;
+    g->s ^= g->s << 25;
+    g->s ^= g->s >> 27;
+    return (uint32_t)((g->s * 0x2545f4914f6cdd1dull) >> 32);
+}
+
+static uint32_t rng_below(struct rng *g, uint32_t n)
+{
+    return (uint32_t)(((uint64_t)rng_u32(g) * n) >> 32);
+}
+
+static bool rng_bit(struct rng *g)
+{
+    return rng_u32(g) >> 31;
+}
+
+/* A register value: half the time one of the values where flags flip. */
+static uint32_t rng_value(struct rng *g)
+{
+    static const uint32_t edge[] = {
+        0, 1, 2, 3, 4, 0x1f, 0x20, 0x21, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff,
+        0x10000, 0x3fffffff, 0x40000000, 0x7ffffffe, 0x7fffffff, 0x80000000, 0x80000001,
+        0xc0000000, 0xfffffffe, 0xffffffff, 0xffff8000, 0xffffff80,
+    };
+    switch (rng_below(g, 4)) {
+    case 0:
+        return edge[rng_below(g, ARRAY_SIZE(edge))];
+    case 1:
+        return rng_below(g, 64) - 32;
+    default:
+        return rng_u32(g);
+    }
+}
+
+/* A shift amount register value: the bottom byte matters (0..255). */
+static uint32_t rng_shift_value(struct rng *g)
+{
+    uint32_t low = rng_bit(g) ? rng_below(g, 40) : rng_below(g, 256);
+    return (rng_bit(g) ? rng_u32(g) & ~0xffu : 0) | low;
+}
+
+/* ---- registers ---- */
+
+#define REGS_ALL 0xffffu
+#define REGS_NOPC 0x7fffu
+#define REGS_LOW 0x00ffu
+#define REG_BIT(r) (1u << (r))
+
+static unsigned pick_reg(struct rng *g, uint32_t allowed)
+{
+    unsigned n = (unsigned)__builtin_popcount(allowed);
+    unsigned k = rng_below(g, n);
+    for (unsigned r = 0; r < 16; r++)
+        if ((allowed & REG_BIT(r)) && k-- == 0)
+            return r;
+    return 0;
+}
+
+/* Banked registers of every mode (USR/SYS share one bank). */
+enum { BM_USR, BM_FIQ, BM_IRQ, BM_SVC, BM_ABT, BM_UND, BM_COUNT };
+static const uint32_t bank_mode[BM_COUNT] = {
+    MODE_USR, MODE_FIQ, MODE_IRQ, MODE_SVC, MODE_ABT, MODE_UND,
+};
+
+struct banks {
+    uint32_t usr_hi[5];           /* r8-r12 outside FIQ mode */
+    uint32_t fiq_hi[5];
+    uint32_t r13[BM_COUNT], r14[BM_COUNT], spsr[BM_COUNT];  /* spsr[BM_USR] unused */
+};
+
+struct state {
+    uint32_t r[16];
+    uint32_t cpsr;
+    uint32_t spsr;     /* of the current mode; meaningless in USR/SYS */
+};
+
+static const uint32_t valid_modes[] = {
+    MODE_USR, MODE_FIQ, MODE_IRQ, MODE_SVC, MODE_ABT, MODE_UND, MODE_SYS,
+};
+
+static bool mode_has_spsr(uint32_t cpsr)
+{
+    unsigned m = cpsr & PSR_M_MASK;
+    return m != MODE_USR && m != MODE_SYS;
+}
+
+/* A PSR value the architecture allows in an SPSR: no reserved bits. */
+static uint32_t random_psr(struct rng *g, bool allow_thumb)
+{
+    uint32_t v = rng_u32(g) & (PSR_N | PSR_Z | PSR_C | PSR_V | PSR_Q | PSR_I | PSR_F);
+    if (allow_thumb && rng_bit(g))
+        v |= PSR_T;
+    return v | valid_modes[rng_below(g, ARRAY_SIZE(valid_modes))];
+}
+
+/* ---- test cases and classes ---- */
+
+#define CF_ANYMODE 0x01u  /* run in a random mode (else SVC) */
+#define CF_MEM 0x02u      /* refill the scratch page; compare scratch + code page */
+#define CF_BANKS 0x04u    /* set and compare every mode's banked registers */
+#define CF_PRIV 0x08u     /* a privileged mode with an SPSR (not USR/SYS) */
+
+#define MAX_POKES 2
+
+struct test_case {
+    const struct insn_class *cls;
+    uint64_t seed;
+    unsigned index;
+    bool thumb;
+    uint32_t addr;        /* of the instruction */
+    uint8_t code[4];
+    unsigned len;         /* bytes in code[]: 4 (ARM, Thumb pair) or 2 */
+    struct state init;
+    struct banks banks;
+    struct {
+        uint32_t addr, value;
+    } poke[MAX_POKES];    /* words written after the scratch fill */
+    unsigned npoke;
+};
+
+struct insn_class {
+    const char *name;
+    bool thumb;
+    unsigned weight;
+    unsigned flags;
+    void (*gen)(struct rng *g, struct test_case *tc);
+};
+
+static void put_arm(struct test_case *tc, uint32_t insn)
+{
+    memcpy(tc->code, &insn, 4);
+    tc->len = 4;
+}
+
+static void put_thumb(struct test_case *tc, uint16_t hw)
+{
+    memcpy(tc->code, &hw, 2);
+    tc->len = 2;
+}
+
+static void put_thumb_pair(struct test_case *tc, uint16_t hw1, uint16_t hw2)
+{
+    memcpy(tc->code, &hw1, 2);
+    memcpy(tc->code + 2, &hw2, 2);
+    tc->len = 4;
+}
+
+static uint32_t random_priv_mode(struct rng *g)
+{
+    static const uint32_t m[] = { MODE_FIQ, MODE_IRQ, MODE_SVC, MODE_ABT, MODE_UND };
+    return m[rng_below(g, ARRAY_SIZE(m))];
+}
+
+/* Condition field: AL half the time so the operation itself is exercised. */
+static uint32_t arm_cond(struct rng *g)
+{
+    return (rng_bit(g) ? COND_AL : rng_below(g, 15)) << 28;
+}
+
+/* A scratch address for size bytes with the given alignment. */
+static uint32_t scratch_addr(struct rng *g, uint32_t size, uint32_t align)
+{
+    uint32_t a = SCRATCH_BASE + rng_below(g, SCRATCH_SIZE - size + 1);
+    return a & ~(align - 1);
+}
+
+/* A branch target in RAM near the instruction. */
+static uint32_t code_target(struct rng *g, uint32_t align)
+{
+    uint32_t a = CASE_ADDR - BRANCH_RANGE + rng_below(g, 2 * BRANCH_RANGE);
+    return a & ~(align - 1);
+}
+
+/* Value for BX/LDR-to-PC: Thumb (bit 0 set) or ARM (bits[1:0] = 00). */
+static uint32_t interwork_target(struct rng *g)
+{
+    return rng_bit(g) ? code_target(g, 2) | 1 : code_target(g, 4);
+}
+
+/* The shifter on an immediate amount, as addressing mode 2 applies it. */
+static uint32_t model_shift_imm(uint32_t v, unsigned type, unsigned amount, unsigned c)
+{
+    switch (type) {
+    case 0:
+        return v << amount;
+    case 1:
+        return amount ? v >> amount : 0;
+    case 2:
+        return (uint32_t)((int32_t)v >> (amount ? amount : 31));
+    default:
+        return amount ? ror32(v, amount) : (c << 31) | (v >> 1);
+    }
+}
+
+static void add_poke(struct test_case *tc, uint32_t addr, uint32_t value)
+{
+    if (tc->npoke < MAX_POKES) {
+        tc->poke[tc->npoke].addr = addr;
+        tc->poke[tc->npoke].value = value;
+        tc->npoke++;
+    }
+}
+
+/*
+ * Sets Rn so that the access goes to addr: offset is the (already shifted)
+ * offset magnitude, pre selects pre-indexing. Arithmetic is modulo 2^32,
+ * so any offset works.
+ */
+static void steer_base(struct test_case *tc, unsigned rn, uint32_t addr, uint32_t offset,
+                       bool pre, bool up)
+{
+    tc->init.r[rn] = pre ? (up ? addr - offset : addr + offset) : addr;
+}
+
+/* ================= ARM templates ================= */
+
+enum { OP_AND, OP_EOR, OP_SUB, OP_RSB, OP_ADD, OP_ADC, OP_SBC, OP_RSC,
+       OP_TST, OP_TEQ, OP_CMP, OP_CMN, OP_ORR, OP_MOV, OP_BIC, OP_MVN };
+
+/* Fixes SBZ fields of a data-processing encoding (exclusions[]). */
+static void dp_fix_fields(unsigned op, unsigned *s, unsigned *rd, unsigned *rn)
+{
+    if (op >= OP_TST && op <= OP_CMN) {
+        *s = 1;     /* S = 0 is the miscellaneous space */
+        *rd = 0;
+    }
+    if (op == OP_MOV || op == OP_MVN)
+        *rn = 0;
+}
+
+static uint32_t dp_encode(uint32_t cond, unsigned op, unsigned s, unsigned rn, unsigned rd)
+{
+    return cond | op << 21 | s << 20 | rn << 16 | rd << 12;
+}
+
+static uint32_t random_imm12(struct rng *g)
+{
+    uint32_t rot = rng_bit(g) ? 0 : rng_below(g, 16);
+    return rot << 8 | (rng_u32(g) & 0xff);
+}
+
+static void gen_arm_dp_imm(struct rng *g, struct test_case *tc)
+{
+    unsigned op = rng_below(g, 16), s = rng_bit(g);
+    unsigned rd = pick_reg(g, REGS_NOPC), rn = pick_reg(g, REGS_ALL);
+    dp_fix_fields(op, &s, &rd, &rn);
+    put_arm(tc, dp_encode(arm_cond(g), op, s, rn, rd) | 1u << 25 | random_imm12(g));
+}
+
+static void gen_arm_dp_shift_imm(struct rng *g, struct test_case *tc)
+{
+    unsigned op = rng_below(g, 16), s = rng_bit(g);
+    unsigned rd = pick_reg(g, REGS_NOPC), rn = pick_reg(g, REGS_ALL);
+    unsigned rm = pick_reg(g, REGS_ALL);
+    static const unsigned edges[] = { 0, 1, 31 };
+    unsigned amount = rng_bit(g) ? rng_below(g, 32) : edges[rng_below(g, 3)];
+    dp_fix_fields(op, &s, &rd, &rn);
+    put_arm(tc, dp_encode(arm_cond(g), op, s, rn, rd) | amount << 7 | rng_below(g, 4) << 5 | rm);
+}
+
+static void gen_arm_dp_shift_reg(struct rng *g, struct test_case *tc)
+{
+    unsigned op = rng_below(g, 16), s = rng_bit(g);
+    unsigned rd = pick_reg(g, REGS_NOPC), rn = pick_reg(g, REGS_NOPC);
+    unsigned rm = pick_reg(g, REGS_NOPC), rs = pick_reg(g, REGS_NOPC);
+    dp_fix_fields(op, &s, &rd, &rn);
+    tc->init.r[rs] = rng_shift_value(g);
+    put_arm(tc, dp_encode(arm_cond(g), op, s, rn, rd) | rs << 8 | rng_below(g, 4) << 5 |
+                1u << 4 | rm);
+}
+
+/*
+ * Rd = PC: a computed branch. Operands are word-aligned (immediate and
+ * LSL forms only, ops that keep alignment) so the target is too.
+ */
+static uint32_t dp_pc_operands(struct rng *g, struct test_case *tc, unsigned *op_out,
+                               const unsigned *ops, unsigned nops, unsigned *rn_out)
+{
+    unsigned op = ops[rng_below(g, nops)];
+    unsigned rn = pick_reg(g, REGS_ALL);
+    if (op == OP_MOV)
+        rn = 0;
+    if (rn != 15)
+        tc->init.r[rn] = rng_bit(g) ? code_target(g, 4) : rng_value(g) & ~3u;
+    uint32_t operand2;
+    if (rng_bit(g)) {
+        uint32_t imm;
+        do
+            imm = random_imm12(g);
+        while (ror32(imm & 0xff, 2 * (imm >> 8)) & 3);
+        operand2 = 1u << 25 | imm;
+    } else {
+        unsigned rm = pick_reg(g, REGS_ALL);
+        if (rm != 15)
+            tc->init.r[rm] = rng_bit(g) ? code_target(g, 4) : rng_value(g) & ~3u;
+        operand2 = rng_below(g, 32) << 7 | rm;   /* LSL #amount keeps alignment */
+    }
+    *op_out = op;
+    *rn_out = rn;
+    return operand2;
+}
+
+static void gen_arm_dp_pc(struct rng *g, struct test_case *tc)
+{
+    static const unsigned ops[] = { OP_AND, OP_EOR, OP_SUB, OP_RSB, OP_ADD, OP_ORR, OP_MOV,
+                                    OP_BIC };
+    unsigned op, rn;
+    uint32_t operand2 = dp_pc_operands(g, tc, &op, ops, ARRAY_SIZE(ops), &rn);
+    put_arm(tc, dp_encode(arm_cond(g), op, 0, rn, 15) | operand2);
+}
+
+/* Rd = PC with S: exception return, CPSR <- SPSR (DDI 0100I A4.1, A2.6). */
+static void gen_arm_dp_excret(struct rng *g, struct test_case *tc)
+{
+    static const unsigned ops[] = { OP_SUB, OP_ADD, OP_MOV, OP_AND, OP_ORR };
+    unsigned op, rn;
+    uint32_t operand2 = dp_pc_operands(g, tc, &op, ops, ARRAY_SIZE(ops), &rn);
+    tc->init.spsr = random_psr(g, true);
+    put_arm(tc, dp_encode(arm_cond(g), op, 1, rn, 15) | operand2);
+}
+
+static void gen_arm_mul(struct rng *g, struct test_case *tc)
+{
+    unsigned kind = rng_below(g, 6), s = rng_bit(g);
+    uint32_t cond = arm_cond(g);
+    unsigned rs = pick_reg(g, REGS_NOPC);
+    if (kind < 2) {     /* MUL, MLA */
+        unsigned rd = pick_reg(g, REGS_NOPC);
+        unsigned rm = pick_reg(g, REGS_NOPC & ~REG_BIT(rd));
+        unsigned rn = kind ? pick_reg(g, REGS_NOPC) : 0;
+        put_arm(tc, cond | kind << 21 | s << 20 | rd << 16 | rn << 12 | rs << 8 | 0x90 | rm);
+    } else {            /* UMULL, UMLAL, SMULL, SMLAL */
+        unsigned hi = pick_reg(g, REGS_NOPC);
+        unsigned lo = pick_reg(g, REGS_NOPC & ~REG_BIT(hi));
+        unsigned rm = pick_reg(g, REGS_NOPC & ~REG_BIT(hi) & ~REG_BIT(lo));
+        put_arm(tc, cond | (kind + 2) << 21 | s << 20 | hi << 16 | lo << 12 | rs << 8 | 0x90 |
+                    rm);
+    }
+}
+
+/* ARMv5TE DSP: signed halfword multiplies, saturating arithmetic, CLZ. */
+static void gen_arm_dsp(struct rng *g, struct test_case *tc)
+{
+    uint32_t cond = arm_cond(g);
+    unsigned rd = pick_reg(g, REGS_NOPC), rn = pick_reg(g, REGS_NOPC);
+    unsigned rs = pick_reg(g, REGS_NOPC), rm = pick_reg(g, REGS_NOPC);
+    unsigned x = rng_bit(g), y = rng_bit(g);
+    switch (rng_below(g, 7)) {
+    case 0: /* SMLA<x><y> Rd, Rm, Rs, Rn */
+        put_arm(tc, cond | 0x01000080 | rd << 16 | rn << 12 | rs << 8 | y << 6 | x << 5 | rm);
+        break;
+    case 1: /* SMLAW<y> / SMULW<y> */
+        if (rng_bit(g))
+            put_arm(tc, cond | 0x01200080 | rd << 16 | rn << 12 | rs << 8 | y << 6 | rm);
+        else
+            put_arm(tc, cond | 0x012000a0 | rd << 16 | rs << 8 | y << 6 | rm);
+        break;
+    case 2: /* SMLAL<x><y> RdLo, RdHi, Rm, Rs */
+        rn = pick_reg(g, REGS_NOPC & ~REG_BIT(rd));
+        put_arm(tc, cond | 0x01400080 | rd << 16 | rn << 12 | rs << 8 | y << 6 | x << 5 | rm);
+        break;
+    case 3: /* SMUL<x><y> */
+        put_arm(tc, cond | 0x01600080 | rd << 16 | rs << 8 | y << 6 | x << 5 | rm);
+        break;
+    case 4:
+    case 5: /* QADD, QSUB, QDADD, QDSUB Rd, Rm, Rn */
+        put_arm(tc, cond | 0x01000050 | rng_below(g, 4) << 21 | rn << 16 | rd << 12 | rm);
+        break;
+    default: /* CLZ */
+        tc->init.r[rm] = rng_bit(g) ? rng_u32(g) >> rng_below(g, 33) : rng_value(g);
+        put_arm(tc, cond | 0x016f0f10 | rd << 12 | rm);
+        break;
+    }
+}
+
+/* LDR/STR/LDRB/STRB (+T) with an immediate offset, or a literal. */
+static void gen_arm_ldst_imm(struct rng *g, struct test_case *tc)
+{
+    unsigned l = rng_bit(g), b = rng_bit(g), p = rng_below(g, 4) != 0, u = rng_bit(g);
+    unsigned w = rng_below(g, 3) == 0;
+    bool wb = !p || w;
+    unsigned size = b ? 1 : 4;
+    unsigned rt = pick_reg(g, REGS_NOPC);
+    uint32_t imm = rng_below(g, 4096);
+    unsigned rn;
+    if (!wb && rng_below(g, 8) == 0) {
+        /* PC-relative: stays inside RAM around the code */
+        rn = 15;
+        if (size == 4)
+            imm &= ~3u;
+    } else {
+        rn = pick_reg(g, wb ? REGS_NOPC & ~REG_BIT(rt) : REGS_NOPC);
+        uint32_t a = scratch_addr(g, size, size);
+        if (!p && w)
+            imm = rng_below(g, 256);  /* LDRT/STRT: post-indexed */
+        steer_base(tc, rn, a, imm, p, u);
+    }
+    put_arm(tc, arm_cond(g) | 0x04000000 | p << 24 | u << 23 | b << 22 | w << 21 | l << 20 |
+                rn << 16 | rt << 12 | imm);
+}
+
+/* LDR/STR/LDRB/STRB (+T) with a scaled register offset. */
+static void gen_arm_ldst_reg(struct rng *g, struct test_case *tc)
+{
+    unsigned l = rng_bit(g), b = rng_bit(g), p = rng_below(g, 4) != 0, u = rng_bit(g);
+    unsigned w = rng_below(g, 3) == 0;
+    bool wb = !p || w;
+    unsigned size = b ? 1 : 4;
+    unsigned rt = pick_reg(g, REGS_NOPC);
+    unsigned rn = pick_reg(g, wb ? REGS_NOPC & ~REG_BIT(rt) : REGS_NOPC);
+    unsigned rm = pick_reg(g, REGS_NOPC & ~REG_BIT(rn));
+    unsigned type = rng_below(g, 4);
+    unsigned amount = rng_bit(g) ? 0 : rng_below(g, 32);
+    tc->init.r[rm] = rng_value(g);
+    uint32_t offset = model_shift_imm(tc->init.r[rm], type, amount, (tc->init.cpsr >> 29) & 1);
+    steer_base(tc, rn, scratch_addr(g, size, size), offset, p, u);
+    put_arm(tc, arm_cond(g) | 0x06000000 | p << 24 | u << 23 | b << 22 | w << 21 | l << 20 |
+                rn << 16 | rt << 12 | amount << 7 | type << 5 | rm);
+}
+
+/* LDRH/STRH/LDRSB/LDRSH, immediate or register offset (addressing mode 3). */
+static void gen_arm_ldst_half(struct rng *g, struct test_case *tc)
+{
+    static const struct {
+        unsigned l, sh, size;
+    } kinds[] = { { 1, 1, 2 }, { 0, 1, 2 }, { 1, 2, 1 }, { 1, 3, 2 } };
+    unsigned k = rng_below(g, ARRAY_SIZE(kinds));
+    unsigned p = rng_below(g, 4) != 0, u = rng_bit(g), w = p ? rng_below(g, 3) == 0 : 0;
+    bool wb = !p || w;
+    bool imm_form = rng_bit(g);
+    unsigned size = kinds[k].size;
+    unsigned rt = pick_reg(g, REGS_NOPC);
+    unsigned rn, rm = 0;
+    uint32_t offset, low;
+    if (imm_form && !wb && kinds[k].l && rng_below(g, 8) == 0) {
+        rn = 15;
+        offset = rng_below(g, 256) & ~(size - 1);
+        low = (offset >> 4) << 8 | (offset & 0xf) | 1u << 22;
+    } else {
+        rn = pick_reg(g, wb ? REGS_NOPC & ~REG_BIT(rt) : REGS_NOPC);
+        if (imm_form) {
+            offset = rng_below(g, 256);
+            low = (offset >> 4) << 8 | (offset & 0xf) | 1u << 22;
+        } else {
+            rm = pick_reg(g, REGS_NOPC & ~REG_BIT(rn));
+            offset = rng_value(g);
+            tc->init.r[rm] = offset;
+            low = rm;
+        }
+        steer_base(tc, rn, scratch_addr(g, size, size), offset, p, u);
+    }
+    put_arm(tc, arm_cond(g) | p << 24 | u << 23 | w << 21 | kinds[k].l << 20 | rn << 16 |
+                rt << 12 | 0x90 | kinds[k].sh << 5 | low);
+}
+
+/* LDRD/STRD (ARMv5TE). */
+static void gen_arm_ldrd_strd(struct rng *g, struct test_case *tc)
+{
+    unsigned store = rng_bit(g);
+    unsigned p = rng_below(g, 4) != 0, u = rng_bit(g), w = p ? rng_below(g, 3) == 0 : 0;
+    bool wb = !p || w;
+    bool imm_form = rng_bit(g);
+    unsigned rt = 2 * rng_below(g, 7);        /* even, not LR */
+    uint32_t pair = REG_BIT(rt) | REG_BIT(rt + 1);
+    unsigned rn, rm = 0;
+    uint32_t offset, low;
+    if (!store && imm_form && !wb && rng_below(g, 8) == 0) {
+        rn = 15;
+        offset = rng_below(g, 32) * 8;
+        u = 1;   /* CASE_ADDR + 8 is 8-aligned */
+        low = (offset >> 4) << 8 | (offset & 0xf) | 1u << 22;
+    } else {
+        rn = pick_reg(g, wb ? REGS_NOPC & ~pair : REGS_NOPC);
+        if (imm_form) {
+            offset = rng_below(g, 32) * 8;
+            low = (offset >> 4) << 8 | (offset & 0xf) | 1u << 22;
+        } else {
+            rm = pick_reg(g, REGS_NOPC & ~REG_BIT(rn) & (store ? REGS_NOPC : ~pair));
+            offset = rng_value(g) & ~7u;
+            tc->init.r[rm] = offset;
+            low = rm;
+        }
+        steer_base(tc, rn, scratch_addr(g, 8, 8), offset, p, u);
+    }
+    put_arm(tc, arm_cond(g) | p << 24 | u << 23 | w << 21 | rn << 16 | rt << 12 |
+                (store ? 0xf0u : 0xd0u) | low);
+}
+
+/* LDR PC, [Rn, #imm]: interworking load (ARMv5, DDI 0100I A4.1.23). */
+static void gen_arm_ldr_pc(struct rng *g, struct test_case *tc)
+{
+    unsigned p = rng_below(g, 4) != 0, u = rng_bit(g), w = p ? rng_bit(g) : 0;
+    unsigned rn = pick_reg(g, REGS_NOPC);
+    uint32_t imm = rng_below(g, 1024) & ~3u;
+    uint32_t a = scratch_addr(g, 4, 4);
+    steer_base(tc, rn, a, imm, p, u);
+    add_poke(tc, a, interwork_target(g));
+    put_arm(tc, arm_cond(g) | 0x04100000 | p << 24 | u << 23 | w << 21 | rn << 16 | 15u << 12 |
+                imm);
+}
+
+/* Register list of n random registers from allowed (non-empty). */
+static uint32_t random_list(struct rng *g, uint32_t allowed)
+{
+    uint32_t list = 0;
+    unsigned density = 1 + rng_below(g, 3);
+    for (unsigned r = 0; r < 16; r++)
+        if ((allowed & REG_BIT(r)) && rng_below(g, 4) < density)
+            list |= REG_BIT(r);
+    if (!list)
+        list = REG_BIT(pick_reg(g, allowed));
+    return list;
+}
+
+/* Points Rn at a scratch block for an LDM/STM of n words; returns its lowest address. */
+static uint32_t steer_block(struct rng *g, struct test_case *tc, unsigned rn, unsigned pu,
+                            unsigned n)
+{
+    uint32_t low = scratch_addr(g, 4 * n, 4);
+    uint32_t base;
+    switch (pu) {
+    case 0: base = low + 4 * n - 4; break;   /* DA */
+    case 1: base = low; break;               /* IA */
+    case 2: base = low + 4 * n; break;       /* DB */
+    default: base = low - 4; break;          /* IB */
+    }
+    tc->init.r[rn] = base;
+    return low;
+}
+
+static uint32_t ldm_encode(uint32_t cond, unsigned pu, unsigned s, unsigned w, unsigned l,
+                           unsigned rn, uint32_t list)
+{
+    return cond | 0x08000000 | pu << 23 | s << 22 | w << 21 | l << 20 | rn << 16 | list;
+}
+
+static void gen_arm_ldm_stm(struct rng *g, struct test_case *tc)
+{
+    unsigned l = rng_bit(g), w = rng_bit(g), pu = rng_below(g, 4);
+    unsigned rn = pick_reg(g, REGS_NOPC);
+    uint32_t list = random_list(g, REGS_NOPC);
+    if (w && (list & REG_BIT(rn)) && (l || (list & (REG_BIT(rn) - 1)))) {
+        list &= ~REG_BIT(rn);
+        if (!list)
+            list = REG_BIT(pick_reg(g, REGS_NOPC & ~REG_BIT(rn)));
+    }
+    steer_block(g, tc, rn, pu, (unsigned)__builtin_popcount(list));
+    put_arm(tc, ldm_encode(arm_cond(g), pu, 0, w, l, rn, list));
+}
+
+/* LDM with PC in the list: interworking on ARMv5 (DDI 0100I A4.1.20). */
+static void gen_arm_ldm_pc(struct rng *g, struct test_case *tc)
+{
+    unsigned w = rng_bit(g), pu = rng_below(g, 4);
+    unsigned rn = pick_reg(g, REGS_NOPC);
+    uint32_t list = (rng_bit(g) ? random_list(g, REGS_NOPC) : 0) | REG_BIT(15);
+    if (w)
+        list &= ~REG_BIT(rn);
+    unsigned n = (unsigned)__builtin_popcount(list);
+    uint32_t low = steer_block(g, tc, rn, pu, n);
+    add_poke(tc, low + 4 * (n - 1), interwork_target(g));
+    put_arm(tc, ldm_encode(arm_cond(g), pu, 0, w, 1, rn, list));
+}
+
+/*
+ * LDM/STM ^: STM of the user registers, LDM of the user registers, and
+ * LDM with PC = exception return (DDI 0100I A4.1.21-22, A4.1.98).
+ */
+static void gen_arm_ldm_user(struct rng *g, struct test_case *tc)
+{
+    unsigned pu = rng_below(g, 4), kind = rng_below(g, 3);
+    unsigned rn = pick_reg(g, REGS_NOPC);
+    uint32_t cond = arm_cond(g);
+    if (kind < 2) {
+        uint32_t list = random_list(g, REGS_NOPC);
+        steer_block(g, tc, rn, pu, (unsigned)__builtin_popcount(list));
+        put_arm(tc, ldm_encode(cond, pu, 1, 0, kind, rn, list));
+        return;
+    }
+    unsigned w = rng_bit(g);
+    uint32_t list = (rng_bit(g) ? random_list(g, REGS_NOPC) : 0) | REG_BIT(15);
+    if (w)
+        list &= ~REG_BIT(rn);
+    unsigned n = (unsigned)__builtin_popcount(list);
+    uint32_t low = steer_block(g, tc, rn, pu, n);
+    tc->init.spsr = random_psr(g, true);
+    uint32_t target = (tc->init.spsr & PSR_T) ? code_target(g, 2) | rng_bit(g)
+                                              : code_target(g, 4);
+    add_poke(tc, low + 4 * (n - 1), target);
+    put_arm(tc, ldm_encode(cond, pu, 1, w, 1, rn, list));
+}
+
+static void gen_arm_swp(struct rng *g, struct test_case *tc)
+{
+    unsigned b = rng_bit(g);
+    unsigned rn = pick_reg(g, REGS_NOPC);
+    unsigned rd = pick_reg(g, REGS_NOPC & ~REG_BIT(rn));
+    unsigned rm = pick_reg(g, REGS_NOPC & ~REG_BIT(rn));
+    tc->init.r[rn] = scratch_addr(g, 4, b ? 1 : 4);
+    put_arm(tc, arm_cond(g) | 0x01000090 | b << 22 | rn << 16 | rd << 12 | rm);
+}
+
+static void gen_arm_branch(struct rng *g, struct test_case *tc)
+{
+    int32_t words = (int32_t)rng_below(g, 2 * BRANCH_RANGE / 4) - BRANCH_RANGE / 4;
+    put_arm(tc, arm_cond(g) | 0x0a000000 | rng_bit(g) << 24 | ((uint32_t)words & 0xffffff));
+}
+
+/* BX, BLX (register), BXJ (behaves as BX without a Jazelle VM, DDI 0100I A4.1.11). */
+static void gen_arm_bx(struct rng *g, struct test_case *tc)
+{
+    static const uint32_t ops[] = { 0x012fff10, 0x012fff30, 0x012fff20 };
+    unsigned k = rng_below(g, 3);
+    unsigned rm = pick_reg(g, k == 0 ? REGS_ALL : REGS_NOPC);
+    if (rm != 15)
+        tc->init.r[rm] = interwork_target(g);
+    put_arm(tc, arm_cond(g) | ops[k] | rm);
+}
+
+/* BLX (immediate): cond = 0b1111, to Thumb (DDI 0100I A4.1.9). */
+static void gen_arm_blx_imm(struct rng *g, struct test_case *tc)
+{
+    int32_t words = (int32_t)rng_below(g, 2 * BRANCH_RANGE / 4) - BRANCH_RANGE / 4;
+    put_arm(tc, 0xfa000000 | rng_bit(g) << 24 | ((uint32_t)words & 0xffffff));
+}
+
+/* MRS/MSR on the CPSR and SPSR with the f and c fields (DDI 0100I A4.1.38-39). */
+static void gen_arm_msr_mrs(struct rng *g, struct test_case *tc)
+{
+    bool has_spsr = mode_has_spsr(tc->init.cpsr);
+    unsigned r = has_spsr ? rng_bit(g) : 0;
+    uint32_t cond = arm_cond(g);
+    unsigned kind = rng_below(g, 4);
+    uint32_t f_byte = rng_u32(g) & 0xf8000000u;
+    uint32_t c_byte = (rng_u32(g) & (PSR_I | PSR_F)) |
+                      valid_modes[rng_below(g, ARRAY_SIZE(valid_modes))];
+    if (r && rng_bit(g))
+        c_byte |= PSR_T;
+    if (kind == 0) {
+        put_arm(tc, cond | 0x010f0000 | r << 22 | pick_reg(g, REGS_NOPC) << 12);
+    } else if (kind == 1) {   /* MSR imm, f field: imm8 ror 8 */
+        put_arm(tc, cond | 0x0328f000 | r << 22 | 4u << 8 | f_byte >> 24);
+    } else if (kind == 2) {   /* MSR imm, c field */
+        put_arm(tc, cond | 0x0321f000 | r << 22 | c_byte);
+    } else {                  /* MSR reg, fields f, c or fc; s/x bytes are junk */
+        static const unsigned masks[] = { 8, 1, 9 };
+        unsigned rm = pick_reg(g, REGS_NOPC);
+        tc->init.r[rm] = f_byte | (rng_u32(g) & 0x00ffff00u) | c_byte;
+        put_arm(tc, cond | 0x0120f000 | r << 22 | masks[rng_below(g, 3)] << 16 | rm);
+    }
+}
+
+/* MRC p15 ID/control reads: MIDR, CTR, SCTLR (ARM926EJ-S TRM 2.3). */
+static void gen_arm_cp15_id(struct rng *g, struct test_case *tc)
+{
+    static const struct {
+        unsigned crn, opc2;
+    } regs[] = { { 0, 0 }, { 0, 1 }, { 1, 0 } };
+    unsigned k = rng_below(g, ARRAY_SIZE(regs));
+    put_arm(tc, arm_cond(g) | 0x0e100f10 | regs[k].crn << 16 | pick_reg(g, REGS_NOPC) << 12 |
+                regs[k].opc2 << 5);
+}
+
+static void gen_arm_svc_bkpt(struct rng *g, struct test_case *tc)
+{
+    if (rng_bit(g))
+        put_arm(tc, arm_cond(g) | 0x0f000000 | (rng_u32(g) & 0xffffff));
+    else
+        put_arm(tc, 0xe1200070 | (rng_u32(g) & 0xfff00) | (rng_u32(g) & 0xf));
+}
+
+/*
+ * Encodings an ARMv5TE core must UNDEF: ARMv6/ARMv6T2 additions, the
+ * media space (DDI 0100I A3.1: cond 011x ... bit 4 = 1) and UDF.
+ */
+static void gen_arm_undef(struct rng *g, struct test_case *tc)
+{
+    static const uint32_t templates[] = {
+        0x06bf0f30, /* REV */
+        0x06bf0fb0, /* REV16 */
+        0x06ff0fb0, /* REVSH */
+        0x06af0070, /* SXTB */
+        0x06bf0070, /* SXTH */
+        0x06ef0070, /* UXTB */
+        0x06ff0070, /* UXTH */
+        0x06800fb0, /* SEL */
+        0x06a00010, /* SSAT */
+        0x06e00010, /* USAT */
+        0x06500f90, /* UADD8 */
+        0x06800010, /* PKHBT */
+        0x01900f9f, /* LDREX */
+        0x01800f90, /* STREX */
+        0x00400090, /* UMAAL */
+        0x0700f010, /* SMUAD */
+        0x0750f010, /* SMMUL */
+        0x03000000, /* MOVW */
+        0x03400000, /* MOVT */
+        0x07c0001f, /* BFC */
+        0x07e00050, /* UBFX */
+        0x06ff0f30, /* RBIT */
+        0x00600090, /* MLS */
+        0x07f000f0, /* UDF */
+    };
+    uint32_t insn;
+    if (rng_below(g, 4) == 0) {
+        insn = 0x06000010 | (rng_u32(g) & 0x01ffffef);   /* random media space */
+    } else {
+        uint32_t t = templates[rng_below(g, ARRAY_SIZE(templates))];
+        /* randomise the register fields, keep the fixed bits */
+        uint32_t regs = rng_u32(g) & 0x000ff00fu;
+        uint32_t fixed = 0x000ff00fu & t;
+        insn = t | (regs & ~fixed & 0x000ff00fu);
+        if (t == 0x03000000 || t == 0x03400000)
+            insn = t | (rng_u32(g) & 0x000fffff);
+    }
+    put_arm(tc, 0xe0000000 | insn);
+}
+
+static void gen_arm_pld(struct rng *g, struct test_case *tc)
+{
+    unsigned rn = pick_reg(g, REGS_NOPC);
+    tc->init.r[rn] = scratch_addr(g, 4, 1);
+    put_arm(tc, 0xf550f000 | rng_bit(g) << 23 | rn << 16 | rng_below(g, 4096));
+}
+
+/* ================= Thumb templates ================= */
+
+static uint32_t thumb_low(struct rng *g)
+{
+    return pick_reg(g, REGS_LOW);
+}
+
+static void gen_t_shift_imm(struct rng *g, struct test_case *tc)
+{
+    put_thumb(tc, (uint16_t)(rng_below(g, 3) << 11 | rng_below(g, 32) << 6 | thumb_low(g) << 3 |
+                             thumb_low(g)));
+}
+
+static void gen_t_addsub(struct rng *g, struct test_case *tc)
+{
+    put_thumb(tc, (uint16_t)(0x1800 | rng_below(g, 4) << 9 | rng_below(g, 8) << 6 |
+                             thumb_low(g) << 3 | thumb_low(g)));
+}
+
+static void gen_t_imm8(struct rng *g, struct test_case *tc)
+{
+    put_thumb(tc, (uint16_t)(0x2000 | rng_below(g, 4) << 11 | thumb_low(g) << 8 |
+                             (rng_u32(g) & 0xff)));
+}
+
+static void gen_t_alu(struct rng *g, struct test_case *tc)
+{
+    unsigned op = rng_below(g, 16);
+    unsigned rd = thumb_low(g);
+    unsigned rm = op == 13 ? pick_reg(g, REGS_LOW & ~REG_BIT(rd)) : thumb_low(g);
+    if (op == 2 || op == 3 || op == 4 || op == 7)   /* shifts by register */
+        tc->init.r[rm] = rng_shift_value(g);
+    put_thumb(tc, (uint16_t)(0x4000 | op << 6 | rm << 3 | rd));
+}
+
+/* ADD/CMP/MOV with a high register (DDI 0100I A7.1.6, A7.1.25, A7.1.46). */
+static void gen_t_hireg(struct rng *g, struct test_case *tc)
+{
+    unsigned op = rng_below(g, 3);
+    unsigned rd, rm;
+    do {
+        rd = pick_reg(g, op == 1 ? REGS_NOPC : REGS_ALL);
+        rm = pick_reg(g, op == 1 ? REGS_NOPC : REGS_ALL);
+    } while (rd < 8 && rm < 8);
+    if (rd == 15 && rm != 15) {
+        /* a branch: keep it in RAM most of the time */
+        tc->init.r[rm] = op == 0 ? (uint32_t)rng_below(g, 0x2000) - 0x1000 : code_target(g, 2);
+    }
+    put_thumb(tc, (uint16_t)(0x4400 | op << 8 | (rd >> 3) << 7 | rm << 3 | (rd & 7)));
+}
+
+static void gen_t_bx(struct rng *g, struct test_case *tc)
+{
+    unsigned link = rng_bit(g);
+    uint32_t allowed = link ? REGS_NOPC : REGS_ALL;
+    if (tc->addr & 2)
+        allowed &= REGS_NOPC;   /* BX PC from a non-word-aligned address */
+    unsigned rm = pick_reg(g, allowed);
+    if (rm != 15)
+        tc->init.r[rm] = interwork_target(g);
+    put_thumb(tc, (uint16_t)(0x4700 | link << 7 | rm << 3));
+}
+
+static void gen_t_ldr_lit(struct rng *g, struct test_case *tc)
+{
+    put_thumb(tc, (uint16_t)(0x4800 | thumb_low(g) << 8 | (rng_u32(g) & 0xff)));
+}
+
+/* Load/store with register offset: STR STRH STRB LDRSB LDR LDRH LDRB LDRSH. */
+static void gen_t_ldst_reg(struct rng *g, struct test_case *tc)
+{
+    static const unsigned size[8] = { 4, 2, 1, 1, 4, 2, 1, 2 };
+    unsigned op = rng_below(g, 8);
+    unsigned rn = thumb_low(g), rt = thumb_low(g);
+    unsigned rm = pick_reg(g, REGS_LOW & ~REG_BIT(rn));
+    uint32_t a = scratch_addr(g, size[op], size[op]);
+    uint32_t m = rng_value(g);
+    tc->init.r[rm] = m;
+    tc->init.r[rn] = a - m;
+    put_thumb(tc, (uint16_t)(0x5000 | op << 9 | rm << 6 | rn << 3 | rt));
+}
+
+/* Load/store with immediate offset: word, byte, halfword. */
+static void gen_t_ldst_imm(struct rng *g, struct test_case *tc)
+{
+    unsigned kind = rng_below(g, 3), l = rng_bit(g), imm5 = rng_below(g, 32);
+    unsigned rn = thumb_low(g), rt = thumb_low(g);
+    static const unsigned scale[3] = { 4, 1, 2 };
+    uint32_t off = imm5 * scale[kind];
+    tc->init.r[rn] = scratch_addr(g, scale[kind], scale[kind]) - off;
+    uint16_t base = kind == 0 ? 0x6000 : kind == 1 ? 0x7000 : 0x8000;
+    put_thumb(tc, (uint16_t)(base | l << 11 | imm5 << 6 | rn << 3 | rt));
+}
+
+static void gen_t_ldst_sp(struct rng *g, struct test_case *tc)
+{
+    unsigned imm8 = rng_below(g, 256);
+    tc->init.r[13] = scratch_addr(g, 4, 4) - imm8 * 4;
+    put_thumb(tc, (uint16_t)(0x9000 | rng_bit(g) << 11 | thumb_low(g) << 8 | imm8));
+}
+
+/* ADD Rd, PC/SP, #imm; ADD/SUB SP, #imm (DDI 0100I A7.1.8-A7.1.10). */
+static void gen_t_addpcsp(struct rng *g, struct test_case *tc)
+{
+    if (rng_bit(g))
+        put_thumb(tc, (uint16_t)(0xa000 | rng_bit(g) << 11 | thumb_low(g) << 8 |
+                                 (rng_u32(g) & 0xff)));
+    else
+        put_thumb(tc, (uint16_t)(0xb000 | rng_bit(g) << 7 | (rng_u32(g) & 0x7f)));
+}
+
+static void gen_t_push_pop(struct rng *g, struct test_case *tc)
+{
+    unsigned pop = rng_bit(g), r = rng_bit(g);
+    uint32_t list = rng_u32(g) & 0xff;
+    if (!list && !r)
+        list = REG_BIT(thumb_low(g));
+    unsigned n = (unsigned)__builtin_popcount(list) + r;
+    uint32_t low = scratch_addr(g, 4 * n, 4);
+    tc->init.r[13] = pop ? low : low + 4 * n;
+    if (pop && r)
+        add_poke(tc, low + 4 * (n - 1), interwork_target(g));
+    put_thumb(tc, (uint16_t)(0xb400 | pop << 11 | r << 8 | list));
+}
+
+static void gen_t_ldm_stm(struct rng *g, struct test_case *tc)
+{
+    unsigned l = rng_bit(g), rn = thumb_low(g);
+    uint32_t list = random_list(g, REGS_LOW);
+    if (!l && (list & REG_BIT(rn)) && (list & (REG_BIT(rn) - 1))) {
+        list &= ~REG_BIT(rn);
+        if (!list)
+            list = REG_BIT(pick_reg(g, REGS_LOW & ~REG_BIT(rn)));
+    }
+    tc->init.r[rn] = scratch_addr(g, 4 * (unsigned)__builtin_popcount(list), 4);
+    put_thumb(tc, (uint16_t)(0xc000 | l << 11 | rn << 8 | list));
+}
+
+static void gen_t_bcond(struct rng *g, struct test_case *tc)
+{
+    put_thumb(tc, (uint16_t)(0xd000 | rng_below(g, 14) << 8 | (rng_u32(g) & 0xff)));
+}
+
+static void gen_t_b(struct rng *g, struct test_case *tc)
+{
+    put_thumb(tc, (uint16_t)(0xe000 | (rng_u32(g) & 0x7ff)));
+}
+
+/* BL/BLX as the prefix + suffix pair; on ARMv5 these are two instructions. */
+static void gen_t_bl_pair(struct rng *g, struct test_case *tc)
+{
+    int32_t off = (int32_t)rng_below(g, 2 * BRANCH_RANGE) - BRANCH_RANGE;
+    bool blx = rng_bit(g);
+    off &= blx ? ~3 : ~1;
+    uint16_t hi = (uint16_t)(0xf000 | (((uint32_t)off >> 12) & 0x7ff));
+    uint16_t lo = (uint16_t)((blx ? 0xe800 : 0xf800) | (((uint32_t)off >> 1) & 0x7ff));
+    put_thumb_pair(tc, hi, lo);
+}
+
+/* BL/BLX suffix alone: PC = LR + offset (DDI 0100I A7.1.17). */
+static void gen_t_bl_suffix(struct rng *g, struct test_case *tc)
+{
+    bool blx = rng_bit(g);
+    uint32_t imm = rng_u32(g) & 0x7ff;
+    if (blx)
+        imm &= ~1u;
+    tc->init.r[14] = code_target(g, 2);
+    put_thumb(tc, (uint16_t)((blx ? 0xe800 : 0xf800) | imm));
+}
+
+/* BL prefix alone, at the last halfword of a page (see exclusions[]). */
+static void gen_t_bl_prefix(struct rng *g, struct test_case *tc)
+{
+    tc->addr = PAGE_END_ADDR;
+    put_thumb(tc, (uint16_t)(0xf000 | (rng_u32(g) & 0x7ff)));
+}
+
+static void gen_t_svc_bkpt(struct rng *g, struct test_case *tc)
+{
+    put_thumb(tc, (uint16_t)((rng_bit(g) ? 0xdf00 : 0xbe00) | (rng_u32(g) & 0xff)));
+}
+
+/* ARMv6 Thumb additions and the permanently undefined 0xdexx (UNDEF on ARMv5). */
+static void gen_t_undef(struct rng *g, struct test_case *tc)
+{
+    static const uint16_t templates[] = {
+        0xde00, /* B<cond=1110>: UNDEFINED */
+        0xba00, /* REV */
+        0xba40, /* REV16 */
+        0xbac0, /* REVSH */
+        0xb200, /* SXTH */
+        0xb240, /* SXTB */
+        0xb280, /* UXTH */
+        0xb2c0, /* UXTB */
+    };
+    unsigned k = rng_below(g, ARRAY_SIZE(templates) + 2);
+    if (k == ARRAY_SIZE(templates))
+        put_thumb(tc, (uint16_t)(0xb660 | (rng_u32(g) & 0x17)));      /* CPS */
+    else if (k == ARRAY_SIZE(templates) + 1)
+        put_thumb(tc, (uint16_t)(0xb650 | rng_bit(g) << 3));          /* SETEND */
+    else
+        put_thumb(tc, (uint16_t)(templates[k] | (rng_u32(g) & (k ? 0x3f : 0xff))));
+}
+
+/* ---- the class table ---- */
+
+#define ARM_CLASSES(X) \
+    X(arm_dp_imm,        "dp-imm",         8, CF_ANYMODE) \
+    X(arm_dp_shift_imm,  "dp-shift-imm",   8, CF_ANYMODE) \
+    X(arm_dp_shift_reg,  "dp-shift-reg",   8, CF_ANYMODE) \
+    X(arm_dp_pc,         "dp-pc",          2, CF_ANYMODE) \
+    X(arm_dp_excret,     "dp-excret",      2, CF_PRIV | CF_BANKS) \
+    X(arm_mul,           "mul",            5, CF_ANYMODE) \
+    X(arm_dsp,           "dsp",            5, CF_ANYMODE) \
+    X(arm_ldst_imm,      "ldst-imm",       6, CF_ANYMODE | CF_MEM) \
+    X(arm_ldst_reg,      "ldst-reg",       6, CF_ANYMODE | CF_MEM) \
+    X(arm_ldst_half,     "ldst-half",      5, CF_ANYMODE | CF_MEM) \
+    X(arm_ldrd_strd,     "ldrd-strd",      3, CF_ANYMODE | CF_MEM) \
+    X(arm_ldr_pc,        "ldr-pc",         2, CF_ANYMODE | CF_MEM) \
+    X(arm_ldm_stm,       "ldm-stm",        5, CF_ANYMODE | CF_MEM) \
+    X(arm_ldm_pc,        "ldm-pc",         2, CF_ANYMODE | CF_MEM) \
+    X(arm_ldm_user,      "ldm-stm-user",   2, CF_PRIV | CF_MEM | CF_BANKS) \
+    X(arm_swp,           "swp",            2, CF_ANYMODE | CF_MEM) \
+    X(arm_branch,        "b-bl",           3, CF_ANYMODE) \
+    X(arm_bx,            "bx-blx-bxj",     3, CF_ANYMODE) \
+    X(arm_blx_imm,       "blx-imm",        1, CF_ANYMODE) \
+    X(arm_msr_mrs,       "msr-mrs",        3, CF_ANYMODE | CF_BANKS) \
+    X(arm_cp15_id,       "mrc-p15-id",     1, 0) \
+    X(arm_svc_bkpt,      "svc-bkpt",       1, CF_ANYMODE) \
+    X(arm_undef,         "undef-v6",       2, CF_ANYMODE) \
+    X(arm_pld,           "pld",            1, CF_ANYMODE)
+
+#define THUMB_CLASSES(X) \
+    X(t_shift_imm,       "t-shift-imm",    4, CF_ANYMODE) \
+    X(t_addsub,          "t-addsub",       4, CF_ANYMODE) \
+    X(t_imm8,            "t-imm8",         4, CF_ANYMODE) \
+    X(t_alu,             "t-alu",          8, CF_ANYMODE) \
+    X(t_hireg,           "t-hireg",        4, CF_ANYMODE) \
+    X(t_bx,              "t-bx-blx",       2, CF_ANYMODE) \
+    X(t_ldr_lit,         "t-ldr-lit",      2, CF_ANYMODE) \
+    X(t_ldst_reg,        "t-ldst-reg",     5, CF_ANYMODE | CF_MEM) \
+    X(t_ldst_imm,        "t-ldst-imm",     5, CF_ANYMODE | CF_MEM) \
+    X(t_ldst_sp,         "t-ldst-sp",      2, CF_ANYMODE | CF_MEM) \
+    X(t_addpcsp,         "t-add-pc-sp",    2, CF_ANYMODE) \
+    X(t_push_pop,        "t-push-pop",     3, CF_ANYMODE | CF_MEM) \
+    X(t_ldm_stm,         "t-ldmia-stmia",  3, CF_ANYMODE | CF_MEM) \
+    X(t_bcond,           "t-bcond",        3, CF_ANYMODE) \
+    X(t_b,               "t-b",            1, CF_ANYMODE) \
+    X(t_bl_pair,         "t-bl-pair",      2, CF_ANYMODE) \
+    X(t_bl_suffix,       "t-bl-suffix",    1, CF_ANYMODE) \
+    X(t_bl_prefix,       "t-bl-prefix",    1, CF_ANYMODE) \
+    X(t_svc_bkpt,        "t-svc-bkpt",     1, CF_ANYMODE) \
+    X(t_undef,           "t-undef-v6",     1, CF_ANYMODE)
+
+#define CLASS_ARM(fn, name, weight, flags) { name, false, weight, flags, gen_##fn },
+#define CLASS_THUMB(fn, name, weight, flags) { name, true, weight, flags, gen_##fn },
+
+static const struct insn_class arm_classes[] = { ARM_CLASSES(CLASS_ARM) };
+static const struct insn_class thumb_classes[] = { THUMB_CLASSES(CLASS_THUMB) };
+
+enum { SET_ARM, SET_THUMB, SET_COUNT };
+static const char *const set_name[SET_COUNT] = { "arm", "thumb" };
+
+static const struct insn_class *set_classes(unsigned set, unsigned *count)
+{
+    *count = set == SET_ARM ? ARRAY_SIZE(arm_classes) : ARRAY_SIZE(thumb_classes);
+    return set == SET_ARM ? arm_classes : thumb_classes;
+}
+
+static unsigned pick_class(struct rng *g, const struct insn_class *cls, unsigned n)
+{
+    unsigned total = 0;
+    for (unsigned i = 0; i < n; i++)
+        total += cls[i].weight;
+    unsigned k = rng_below(g, total);
+    for (unsigned i = 0; i < n; i++) {
+        if (k < cls[i].weight)
+            return i;
+        k -= cls[i].weight;
+    }
+    return 0;
+}
+
+static uint64_t case_seed(uint64_t seed, unsigned set, unsigned index)
+{
+    return splitmix64(seed * 0x100000001b3ull ^ (uint64_t)set << 40 ^ index);
+}
+
+/* Builds case (set, index) of the run; returns the class index. */
+static unsigned make_case(uint64_t seed, unsigned set, unsigned index, struct test_case *tc)
+{
+    struct rng g;
+    unsigned ncls;
+    const struct insn_class *classes = set_classes(set, &ncls);
+
+    memset(tc, 0, sizeof(*tc));
+    tc->seed = case_seed(seed, set, index);
+    tc->index = index;
+    rng_seed(&g, tc->seed);
+    unsigned ci = pick_class(&g, classes, ncls);
+    const struct insn_class *cls = &classes[ci];
+    tc->cls = cls;
+    tc->thumb = cls->thumb;
+    tc->addr = (cls->thumb && rng_bit(&g)) ? CASE_ADDR + 2 : CASE_ADDR;
+
+    for (unsigned r = 0; r < 15; r++)
+        tc->init.r[r] = rng_value(&g);
+    uint32_t mode = MODE_SVC;
+    if (cls->flags & CF_PRIV)
+        mode = random_priv_mode(&g);
+    else if ((cls->flags & CF_ANYMODE) && rng_bit(&g))
+        mode = valid_modes[rng_below(&g, ARRAY_SIZE(valid_modes))];
+    tc->init.cpsr = (random_psr(&g, false) & ~PSR_M_MASK) | mode | (tc->thumb ? PSR_T : 0);
+    tc->init.spsr = random_psr(&g, true);
+    if (cls->flags & CF_BANKS) {
+        for (unsigned i = 0; i < 5; i++) {
+            tc->banks.usr_hi[i] = rng_value(&g);
+            tc->banks.fiq_hi[i] = rng_value(&g);
+        }
+        for (unsigned b = 0; b < BM_COUNT; b++) {
+            tc->banks.r13[b] = rng_value(&g);
+            tc->banks.r14[b] = rng_value(&g);
+            tc->banks.spsr[b] = random_psr(&g, true);
+        }
+    }
+    cls->gen(&g, tc);
+    tc->init.r[15] = tc->addr;
+    return ci;
+}
+
+/* ================= the two emulators ================= */
+
+enum exc_kind { EXK_NONE, EXK_UNDEF, EXK_SVC, EXK_PABT, EXK_DABT, EXK_OTHER };
+static const char *const exc_name[] = {
+    "none", "undefined", "svc", "prefetch-abort (bkpt)", "data-abort", "other",
+};
+
+struct outcome {
+    struct state st;
+    struct banks banks;
+    enum exc_kind exc;
+    const char *error;             /* harness-level failure */
+    uint8_t scratch[SCRATCH_SIZE];
+    uint8_t code[4096];
+};
+
+struct uc_side {
+    uc_engine *uc;
+    int intno;
+};
+
+struct harness {
+    struct uc_side u;
+    struct cpu_fixture *f;
+    csh cs[2];                     /* capstone ARM, Thumb */
+    bool have_cs;
+    uint8_t *image;                /* pristine RAM contents */
+    bool verbose;
+};
+
+static const int uc_gpr[16] = {
+    UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3, UC_ARM_REG_R4,
+    UC_ARM_REG_R5, UC_ARM_REG_R6, UC_ARM_REG_R7, UC_ARM_REG_R8, UC_ARM_REG_R9,
+    UC_ARM_REG_R10, UC_ARM_REG_R11, UC_ARM_REG_R12, UC_ARM_REG_R13, UC_ARM_REG_R14,
+    UC_ARM_REG_R15,
+};
+
+static void uc_set(uc_engine *uc, int reg, uint32_t value)
+{
+    uc_reg_write(uc, reg, &value);
+}
+
+static uint32_t uc_get(uc_engine *uc, int reg)
+{
+    uint32_t value = 0;
+    uc_reg_read(uc, reg, &value);
+    return value;
+}
+
+static void uc_hook_intr_cb(uc_engine *uc, uint32_t intno, void *opaque)
+{
+    struct uc_side *u = opaque;
+    u->intno = (int)intno;
+    uc_emu_stop(uc);
+}
+
+/* Every mode's banked registers, written mode by mode through the CPSR. */
+static void uc_put_banks(uc_engine *uc, const struct banks *b)
+{
+    for (unsigned m = 0; m < BM_COUNT; m++) {
+        uc_set(uc, UC_ARM_REG_CPSR, bank_mode[m] | PSR_I | PSR_F);
+        uc_set(uc, UC_ARM_REG_R13, b->r13[m]);
+        uc_set(uc, UC_ARM_REG_R14, b->r14[m]);
+        if (m != BM_USR)
+            uc_set(uc, UC_ARM_REG_SPSR, b->spsr[m]);
+        if (m == BM_USR || m == BM_FIQ)
+            for (unsigned i = 0; i < 5; i++)
+                uc_set(uc, uc_gpr[8 + i], m == BM_USR ? b->usr_hi[i] : b->fiq_hi[i]);
+    }
+}
+
+static void uc_get_banks(uc_engine *uc, struct banks *b)
+{
+    for (unsigned m = 0; m < BM_COUNT; m++) {
+        uc_set(uc, UC_ARM_REG_CPSR, bank_mode[m] | PSR_I | PSR_F);
+        b->r13[m] = uc_get(uc, UC_ARM_REG_R13);
+        b->r14[m] = uc_get(uc, UC_ARM_REG_R14);
+        b->spsr[m] = m == BM_USR ? 0 : uc_get(uc, UC_ARM_REG_SPSR);
+        if (m == BM_USR || m == BM_FIQ)
+            for (unsigned i = 0; i < 5; i++)
+                (m == BM_USR ? b->usr_hi : b->fiq_hi)[i] = uc_get(uc, uc_gpr[8 + i]);
+    }
+}
+
+static void hv_put_banks(struct arm_cpu *cpu, const struct banks *b)
+{
+    for (unsigned m = 0; m < BM_COUNT; m++) {
+        cpu_set_cpsr(cpu, bank_mode[m] | PSR_I | PSR_F, PSR_M_MASK | PSR_I | PSR_F | PSR_T);
+        cpu->r[13] = b->r13[m];
+        cpu->r[14] = b->r14[m];
+        if (m != BM_USR)
+            cpu->spsr = b->spsr[m];
+        if (m == BM_USR || m == BM_FIQ)
+            memcpy(&cpu->r[8], m == BM_USR ? b->usr_hi : b->fiq_hi, 5 * sizeof(uint32_t));
+    }
+}
+
+static void hv_get_banks(struct arm_cpu *cpu, struct banks *b)
+{
+    for (unsigned m = 0; m < BM_COUNT; m++) {
+        cpu_set_cpsr(cpu, bank_mode[m] | PSR_I | PSR_F, PSR_M_MASK | PSR_I | PSR_F | PSR_T);
+        b->r13[m] = cpu->r[13];
+        b->r14[m] = cpu->r[14];
+        b->spsr[m] = m == BM_USR ? 0 : cpu->spsr;
+        if (m == BM_USR || m == BM_FIQ)
+            memcpy(m == BM_USR ? b->usr_hi : b->fiq_hi, &cpu->r[8], 5 * sizeof(uint32_t));
+    }
+}
+
+/* Memory both emulators see: the scratch page (per case) and the pokes. */
+static void fill_memory(struct harness *h, const struct test_case *tc)
+{
+    uint8_t buf[SCRATCH_SIZE];
+    if (tc->cls->flags & CF_MEM) {
+        struct rng g;
+        rng_seed(&g, tc->seed ^ 0x5c5c5c5c5c5c5c5cull);
+        for (unsigned i = 0; i < SCRATCH_SIZE; i += 4) {
+            uint32_t v = rng_value(&g);
+            memcpy(buf + i, &v, 4);
+        }
+        uc_mem_write(h->u.uc, SCRATCH_BASE, buf, SCRATCH_SIZE);
+        aspace_write_bytes(&h->f->as, SCRATCH_BASE, buf, SCRATCH_SIZE);
+    }
+    for (unsigned i = 0; i < tc->npoke; i++) {
+        uc_mem_write(h->u.uc, tc->poke[i].addr, &tc->poke[i].value, 4);
+        aspace_write_bytes(&h->f->as, tc->poke[i].addr, &tc->poke[i].value, 4);
+    }
+}
+
+/* Puts the code page back as it was (stores may have hit it). */
+static void restore_code(struct harness *h, const struct test_case *tc)
+{
+    const uint8_t *page = h->image + CODE_PAGE;
+    uc_mem_write(h->u.uc, CODE_PAGE, page, 4096);
+    uc_ctl_remove_cache(h->u.uc, CODE_PAGE, CODE_PAGE + 4096);
+    aspace_write_bytes(&h->f->as, CODE_PAGE, page, 4096);
+    if (tc->addr + tc->len > CODE_PAGE + 4096) {
+        uint32_t extra = CODE_PAGE + 4096;
+        uc_mem_write(h->u.uc, extra, h->image + extra, 4);
+        uc_ctl_remove_cache(h->u.uc, extra, extra + 4);
+        aspace_write_bytes(&h->f->as, extra, h->image + extra, 4);
+    }
+}
+
+static void run_unicorn(struct harness *h, const struct test_case *tc, struct outcome *o)
+{
+    uc_engine *uc = h->u.uc;
+    uint32_t cpsr = tc->init.cpsr & ~PSR_T;   /* the start address picks the state */
+
+    if (tc->cls->flags & CF_BANKS)
+        uc_put_banks(uc, &tc->banks);
+    uc_set(uc, UC_ARM_REG_CPSR, cpsr);
+    if (mode_has_spsr(cpsr))
+        uc_set(uc, UC_ARM_REG_SPSR, tc->init.spsr);
+    for (unsigned r = 0; r < 15; r++)
+        uc_set(uc, uc_gpr[r], tc->init.r[r]);
+    uc_mem_write(uc, tc->addr, tc->code, tc->len);
+    uc_ctl_remove_cache(uc, tc->addr, tc->addr + tc->len);
+
+    h->u.intno = -1;
+    uc_err err = uc_emu_start(uc, tc->addr | tc->thumb, UC_UNTIL, 0, 1);
+
+    for (unsigned r = 0; r < 16; r++)
+        o->st.r[r] = uc_get(uc, uc_gpr[r]);
+    o->st.cpsr = uc_get(uc, UC_ARM_REG_CPSR);
+    o->st.spsr = mode_has_spsr(o->st.cpsr) ? uc_get(uc, UC_ARM_REG_SPSR) : 0;
+    o->exc = EXK_NONE;
+    o->error = NULL;
+    if (h->u.intno == UC_EXCP_SWI)
+        o->exc = EXK_SVC;
+    else if (h->u.intno == UC_EXCP_BKPT)
+        o->exc = EXK_PABT;
+    else if (h->u.intno >= 0)
+        o->exc = EXK_OTHER;
+    else if (err == UC_ERR_INSN_INVALID)
+        o->exc = EXK_UNDEF;
+    else if (err == UC_ERR_FETCH_UNMAPPED && o->st.r[15] != tc->addr)
+        o->exc = EXK_NONE;  /* branched out of RAM; the instruction itself completed */
+    else if (err != UC_ERR_OK)
+        o->error = uc_strerror(err);
+
+    if (tc->cls->flags & CF_BANKS)
+        uc_get_banks(uc, &o->banks);
+    if (tc->cls->flags & CF_MEM) {
+        uc_mem_read(uc, SCRATCH_BASE, o->scratch, SCRATCH_SIZE);
+        uc_mem_read(uc, CODE_PAGE, o->code, sizeof(o->code));
+    }
+}
+
+static void run_armhv(struct harness *h, const struct test_case *tc, struct outcome *o)
+{
+    struct arm_cpu *cpu = &h->f->cpu;
+    uint64_t before[EXC_COUNT];
+
+    if (tc->cls->flags & CF_BANKS)
+        hv_put_banks(cpu, &tc->banks);
+    cpu_set_cpsr(cpu, tc->init.cpsr, 0xffffffffu);
+    if (mode_has_spsr(tc->init.cpsr))
+        cpu->spsr = tc->init.spsr;
+    memcpy(cpu->r, tc->init.r, sizeof(cpu->r));
+    cpu->halted = 0;
+    aspace_write_bytes(&h->f->as, tc->addr, tc->code, tc->len);
+
+    memcpy(before, cpu->exceptions_taken, sizeof(before));
+    cpu_run(cpu, 1);
+    /* A Thumb BL pair is two instructions on ARMv5: run the suffix too. */
+    if (tc->thumb && tc->len == 4 && cpu->thumb && cpu->r[15] == tc->addr + 2 &&
+        !memcmp(before, cpu->exceptions_taken, sizeof(before)))
+        cpu_run(cpu, 1);
+
+    memcpy(o->st.r, cpu->r, sizeof(o->st.r));
+    o->st.cpsr = cpu_get_cpsr(cpu);
+    o->st.spsr = mode_has_spsr(o->st.cpsr) ? cpu->spsr : 0;
+    o->exc = EXK_NONE;
+    o->error = NULL;
+    static const enum exc_kind kinds[EXC_COUNT] = {
+        [EXC_RESET] = EXK_OTHER, [EXC_UNDEFINED] = EXK_UNDEF, [EXC_SVC] = EXK_SVC,
+        [EXC_PREFETCH_ABORT] = EXK_PABT, [EXC_DATA_ABORT] = EXK_DABT,
+        [EXC_IRQ] = EXK_OTHER, [EXC_FIQ] = EXK_OTHER,
+    };
+    for (unsigned e = 0; e < EXC_COUNT; e++)
+        if (cpu->exceptions_taken[e] != before[e])
+            o->exc = kinds[e];
+
+    if (tc->cls->flags & CF_BANKS)
+        hv_get_banks(cpu, &o->banks);
+    if (tc->cls->flags & CF_MEM) {
+        aspace_read_bytes(&h->f->as, SCRATCH_BASE, o->scratch, SCRATCH_SIZE);
+        aspace_read_bytes(&h->f->as, CODE_PAGE, o->code, sizeof(o->code));
+    }
+}
+
+/* ================= comparison and reports ================= */
+
+struct verdict {
+    uint32_t reg_diff;     /* bit per register */
+    bool cpsr, spsr, banks, mem, exc;
+    const char *why;       /* for exception-entry checks */
+};
+
+static bool verdict_ok(const struct verdict *v)
+{
+    return !v->reg_diff && !v->cpsr && !v->spsr && !v->banks && !v->mem && !v->exc && !v->why;
+}
+
+static uint32_t exc_mode(enum exc_kind k)
+{
+    return k == EXK_UNDEF ? MODE_UND : k == EXK_SVC ? MODE_SVC : MODE_ABT;
+}
+
+static uint32_t exc_vector(enum exc_kind k)
+{
+    return k == EXK_UNDEF ? 0x04 : k == EXK_SVC ? 0x08 : k == EXK_PABT ? 0x0c : 0x10;
+}
+
+/*
+ * Both raised the same synchronous exception: unicorn stops before the
+ * vector, so check armhv's entry against the ARM ARM from the start state
+ * (DDI 0100I A2.6.3-A2.6.5): LR = next instruction (UNDEF, SVC) or
+ * instruction + 4 (prefetch abort), SPSR = old CPSR, I set, T clear.
+ */
+static void check_exception_entry(const struct test_case *tc, const struct outcome *hv,
+                                  enum exc_kind k, struct verdict *v)
+{
+    uint32_t len = tc->thumb ? 2 : 4;
+    uint32_t lr = k == EXK_PABT ? tc->addr + 4 : tc->addr + len;
+    uint32_t want_cpsr = (tc->init.cpsr & ~(PSR_M_MASK | PSR_T)) | PSR_I | exc_mode(k);
+    bool from_fiq = (tc->init.cpsr & PSR_M_MASK) == MODE_FIQ;
+
+    for (unsigned r = 0; r < (from_fiq ? 8u : 13u); r++)
+        if (hv->st.r[r] != tc->init.r[r])
+            v->reg_diff |= REG_BIT(r);
+    if (hv->st.r[14] != lr)
+        v->reg_diff |= REG_BIT(14);
+    if (hv->st.r[15] != exc_vector(k))
+        v->reg_diff |= REG_BIT(15);
+    if ((hv->st.cpsr ^ want_cpsr) & CPSR_CMP_MASK)
+        v->cpsr = true;
+    if ((hv->st.spsr ^ tc->init.cpsr) & CPSR_CMP_MASK)
+        v->spsr = true;
+    if (!verdict_ok(v))
+        v->why = "armhv exception entry differs from the ARM ARM (expected state shown as "
+                 "'unicorn')";
+}
+
+static void compare(const struct test_case *tc, const struct outcome *uo,
+                    const struct outcome *ho, struct verdict *v)
+{
+    memset(v, 0, sizeof(*v));
+    if (uo->error) {
+        v->why = uo->error;
+        return;
+    }
+    if (uo->exc != ho->exc) {
+        v->exc = true;
+        return;
+    }
+    if (uo->exc != EXK_NONE) {
+        if (uo->exc == EXK_OTHER)
+            v->why = "unexpected exception kind";
+        else
+            check_exception_entry(tc, ho, uo->exc, v);
+        return;
+    }
+    for (unsigned r = 0; r < 16; r++)
+        if (uo->st.r[r] != ho->st.r[r])
+            v->reg_diff |= REG_BIT(r);
+    v->cpsr = (uo->st.cpsr ^ ho->st.cpsr) & CPSR_CMP_MASK;
+    v->spsr = mode_has_spsr(uo->st.cpsr) && ((uo->st.spsr ^ ho->st.spsr) & CPSR_CMP_MASK);
+    if (tc->cls->flags & CF_BANKS) {
+        struct banks a = uo->banks, b = ho->banks;
+        for (unsigned m = 0; m < BM_COUNT; m++) {
+            a.spsr[m] &= CPSR_CMP_MASK;
+            b.spsr[m] &= CPSR_CMP_MASK;
+        }
+        v->banks = memcmp(&a, &b, sizeof(a)) != 0;
+    }
+    if (tc->cls->flags & CF_MEM)
+        v->mem = memcmp(uo->scratch, ho->scratch, SCRATCH_SIZE) != 0 ||
+                 memcmp(uo->code, ho->code, sizeof(uo->code)) != 0;
+}
+
+static void disassemble(struct harness *h, const struct test_case *tc, char *out, size_t size)
+{
+    cs_insn *insn;
+    snprintf(out, size, "?");
+    if (!h->have_cs)
+        return;
+    size_t n = cs_disasm(h->cs[tc->thumb], tc->code, tc->len, tc->addr, 0, &insn);
+    if (n == 0)
+        return;
+    size_t used = 0;
+    out[0] = 0;
+    for (size_t i = 0; i < n && used < size; i++)
+        used += (size_t)snprintf(out + used, size - used, "%s%s %s", i ? "; " : "",
+                                 insn[i].mnemonic, insn[i].op_str);
+    cs_free(insn, n);
+}
+
+static void format_encoding(const struct test_case *tc, char *out, size_t size)
+{
+    if (!tc->thumb) {
+        uint32_t w;
+        memcpy(&w, tc->code, 4);
+        snprintf(out, size, "%08" PRIx32, w);
+        return;
+    }
+    uint16_t hw[2];
+    memcpy(hw, tc->code, tc->len);
+    if (tc->len == 4)
+        snprintf(out, size, "%04x %04x", hw[0], hw[1]);
+    else
+        snprintf(out, size, "%04x", hw[0]);
+}
+
+static void print_state(const char *label, const struct state *s, uint32_t diff, bool cpsr_diff,
+                        bool spsr_diff)
+{
+    printf("  %-8s", label);
+    for (unsigned r = 0; r < 16; r++) {
+        if (r && r % 4 == 0)
+            printf("\n          ");
+        printf(" r%-2u=%08" PRIx32 "%c", r, s->r[r], (diff & REG_BIT(r)) ? '*' : ' ');
+    }
+    printf("\n           cpsr=%08" PRIx32 "%c (%c%c%c%c%c %s%s%s%s) spsr=%08" PRIx32 "%c\n",
+           s->cpsr, cpsr_diff ? '*' : ' ', s->cpsr & PSR_N ? 'N' : 'n',
+           s->cpsr & PSR_Z ? 'Z' : 'z', s->cpsr & PSR_C ? 'C' : 'c',
+           s->cpsr & PSR_V ? 'V' : 'v', s->cpsr & PSR_Q ? 'Q' : 'q',
+           cpu_mode_name(s->cpsr & PSR_M_MASK), s->cpsr & PSR_T ? " T" : "",
+           s->cpsr & PSR_I ? " I" : "", s->cpsr & PSR_F ? " F" : "", s->spsr,
+           spsr_diff ? '*' : ' ');
+}
+
+static void print_banks(const char *label, const struct banks *b)
+{
+    static const char *const names[BM_COUNT] = { "usr", "fiq", "irq", "svc", "abt", "und" };
+    printf("  %-8s usr r8-r12=%08" PRIx32 " %08" PRIx32 " %08" PRIx32 " %08" PRIx32
+           " %08" PRIx32 "  fiq r8-r12=%08" PRIx32 " %08" PRIx32 " %08" PRIx32 " %08" PRIx32
+           " %08" PRIx32 "\n", label, b->usr_hi[0], b->usr_hi[1], b->usr_hi[2], b->usr_hi[3],
+           b->usr_hi[4], b->fiq_hi[0], b->fiq_hi[1], b->fiq_hi[2], b->fiq_hi[3], b->fiq_hi[4]);
+    printf("          ");
+    for (unsigned m = 0; m < BM_COUNT; m++)
+        printf(" %s:%08" PRIx32 "/%08" PRIx32 "/%08" PRIx32, names[m], b->r13[m], b->r14[m],
+               m == BM_USR ? 0 : b->spsr[m] & CPSR_CMP_MASK);
+    printf("\n");
+}
+
+static void print_mem_diff(const struct outcome *uo, const struct outcome *ho)
+{
+    unsigned shown = 0;
+    for (unsigned i = 0; i < SCRATCH_SIZE && shown < 8; i++) {
+        if (uo->scratch[i] != ho->scratch[i]) {
+            printf("  memory  [%08x] unicorn %02x armhv %02x\n", SCRATCH_BASE + i,
+                   uo->scratch[i], ho->scratch[i]);
+            shown++;
+        }
+    }
+    for (unsigned i = 0; i < sizeof(uo->code) && shown < 8; i++) {
+        if (uo->code[i] != ho->code[i]) {
+            printf("  memory  [%08x] unicorn %02x armhv %02x\n", CODE_PAGE + i, uo->code[i],
+                   ho->code[i]);
+            shown++;
+        }
+    }
+}
+
+/* The state an exception entry should produce, for the report. */
+static void expected_exception_state(const struct test_case *tc, const struct outcome *ho,
+                                     enum exc_kind k, struct state *s)
+{
+    *s = ho->st;
+    bool from_fiq = (tc->init.cpsr & PSR_M_MASK) == MODE_FIQ;
+    for (unsigned r = 0; r < (from_fiq ? 8u : 13u); r++)
+        s->r[r] = tc->init.r[r];
+    s->r[14] = k == EXK_PABT ? tc->addr + 4 : tc->addr + (tc->thumb ? 2 : 4);
+    s->r[15] = exc_vector(k);
+    s->cpsr = (tc->init.cpsr & ~(PSR_M_MASK | PSR_T)) | PSR_I | exc_mode(k);
+    s->spsr = tc->init.cpsr;
+}
+
+static void report_mismatch(struct harness *h, uint64_t seed, unsigned set,
+                            const struct test_case *tc, const struct outcome *uo,
+                            const struct outcome *ho, const struct verdict *v, unsigned nth)
+{
+    char enc[32], dis[128];
+    format_encoding(tc, enc, sizeof(enc));
+    disassemble(h, tc, dis, sizeof(dis));
+    printf("MISMATCH %u: %s case %u (seed %" PRIu64 "), class %s, at 0x%08" PRIx32 "\n", nth,
+           set_name[set], tc->index, seed, tc->cls->name, tc->addr);
+    printf("  encoding %s  %s\n", enc, dis);
+    printf("  reproduce: unicorn-diff --seed %" PRIu64 " --set %s --only %u --verbose\n", seed,
+           set_name[set], tc->index);
+    if (uo->error)
+        printf("  unicorn error: %s\n", uo->error);
+    if (v->exc)
+        printf("  exception: unicorn %s, armhv %s\n", exc_name[uo->exc], exc_name[ho->exc]);
+    if (v->why && !uo->error)
+        printf("  %s\n", v->why);
+    print_state("initial", &tc->init, 0, false, false);
+    if (uo->exc != EXK_NONE && uo->exc == ho->exc && uo->exc != EXK_OTHER) {
+        struct state want;
+        expected_exception_state(tc, ho, uo->exc, &want);
+        print_state("expected", &want, v->reg_diff, v->cpsr, v->spsr);
+    } else {
+        print_state("unicorn", &uo->st, v->reg_diff, v->cpsr, v->spsr);
+    }
+    print_state("armhv", &ho->st, v->reg_diff, v->cpsr, v->spsr);
+    if (tc->cls->flags & CF_BANKS) {
+        print_banks("banks in", &tc->banks);
+        if (v->banks) {
+            print_banks("unicorn", &uo->banks);
+            print_banks("armhv", &ho->banks);
+        }
+    }
+    for (unsigned i = 0; i < tc->npoke; i++)
+        printf("  poke    [%08" PRIx32 "] = %08" PRIx32 "\n", tc->poke[i].addr,
+               tc->poke[i].value);
+    if (v->mem)
+        print_mem_diff(uo, ho);
+    fflush(stdout);
+}
+
+/* ================= setup and main loop ================= */
+
+static int harness_init(struct harness *h, uint64_t seed)
+{
+    memset(h, 0, sizeof(*h));
+    h->f = fixture_init();
+    h->image = malloc(RAM_SIZE);
+    if (!h->f || !h->image) {
+        fprintf(stderr, "unicorn-diff: out of memory\n");
+        return -ENOMEM;
+    }
+    /* RAM: random words (literal loads and branch targets read them), with
+     * the fixture's vectors kept. */
+    struct rng g;
+    rng_seed(&g, seed ^ 0xc0dec0dec0dec0deull);
+    aspace_read_bytes(&h->f->as, 0, h->image, 0x100);
+    for (uint32_t a = 0x100; a < RAM_SIZE; a += 4) {
+        uint32_t v = rng_u32(&g);
+        memcpy(h->image + a, &v, 4);
+    }
+    aspace_write_bytes(&h->f->as, 0, h->image, RAM_SIZE);
+
+    uc_err err = uc_open(UC_ARCH_ARM, UC_MODE_ARM, &h->u.uc);
+    if (err == UC_ERR_OK)
+        err = uc_ctl_set_cpu_model(h->u.uc, UC_CPU_ARM_926);
+    if (err == UC_ERR_OK)
+        err = uc_mem_map(h->u.uc, 0, RAM_SIZE, UC_PROT_ALL);
+    if (err == UC_ERR_OK)
+        err = uc_mem_write(h->u.uc, 0, h->image, RAM_SIZE);
+    uc_hook hook;
+    if (err == UC_ERR_OK)
+        err = uc_hook_add(h->u.uc, &hook, UC_HOOK_INTR, (void *)uc_hook_intr_cb, &h->u, 1, 0);
+    if (err != UC_ERR_OK) {
+        fprintf(stderr, "unicorn-diff: unicorn setup failed: %s\n", uc_strerror(err));
+        return -EIO;
+    }
+    h->have_cs = cs_open(CS_ARCH_ARM, CS_MODE_ARM, &h->cs[0]) == CS_ERR_OK &&
+                 cs_open(CS_ARCH_ARM, CS_MODE_THUMB, &h->cs[1]) == CS_ERR_OK;
+    return 0;
+}
+
+static void harness_free(struct harness *h)
+{
+    if (h->have_cs) {
+        cs_close(&h->cs[0]);
+        cs_close(&h->cs[1]);
+    }
+    if (h->u.uc)
+        uc_close(h->u.uc);
+    if (h->f)
+        fixture_free(h->f);
+    free(h->image);
+}
+
+/*
+ * Checks the harness itself: unicorn must stop after exactly one
+ * instruction, or every comparison below would be meaningless.
+ */
+static int self_check(struct harness *h)
+{
+    static const uint32_t prog[2] = { 0xe3a01001, 0xe3a02002 };   /* mov r1,#1; mov r2,#2 */
+    uc_engine *uc = h->u.uc;
+    uc_mem_write(uc, CASE_ADDR, prog, sizeof(prog));
+    uc_ctl_remove_cache(uc, CASE_ADDR, CASE_ADDR + sizeof(prog));
+    uc_set(uc, UC_ARM_REG_CPSR, MODE_SVC | PSR_I | PSR_F);
+    uc_set(uc, UC_ARM_REG_R1, 0);
+    uc_set(uc, UC_ARM_REG_R2, 0);
+    uc_err err = uc_emu_start(uc, CASE_ADDR, UC_UNTIL, 0, 1);
+    bool ok = err == UC_ERR_OK && uc_get(uc, UC_ARM_REG_R1) == 1 &&
+              uc_get(uc, UC_ARM_REG_R2) == 0 && uc_get(uc, UC_ARM_REG_PC) == CASE_ADDR + 4;
+    uc_mem_write(uc, CASE_ADDR, h->image + CASE_ADDR, sizeof(prog));
+    uc_ctl_remove_cache(uc, CASE_ADDR, CASE_ADDR + sizeof(prog));
+    if (!ok) {
+        fprintf(stderr, "unicorn-diff: unicorn does not stop after one instruction\n");
+        return -1;
+    }
+    return 0;
+}
+
+struct options {
+    uint64_t seed;
+    unsigned count;
+    bool sets[SET_COUNT];
+    bool verbose;
+    bool stats;
+    long only;
+    unsigned max_fail;
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: unicorn-diff [--seed N] [--count N] [--set arm|thumb|both] [--only INDEX]\n"
+            "                    [--max-fail N] [--stats] [--verbose] [--list-exclusions]\n"
+            "Runs N random ARMv5TE instructions per set (default %u) on armhv's ARM926 and\n"
+            "on libunicorn's, comparing registers, NZCVQ, mode, SPSR and memory after each.\n",
+            DEFAULT_COUNT);
+}
+
+static int parse_uint(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (errno || !*s || *end || *s == '-')
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->seed = DEFAULT_SEED;
+    o->count = DEFAULT_COUNT;
+    o->sets[SET_ARM] = o->sets[SET_THUMB] = true;
+    o->only = -1;
+    o->max_fail = DEFAULT_MAX_FAIL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        uint64_t n;
+        if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) {
+            o->verbose = true;
+        } else if (!strcmp(a, "--stats")) {
+            o->stats = true;
+        } else if (!strcmp(a, "--list-exclusions")) {
+            for (size_t k = 0; k < ARRAY_SIZE(exclusions); k++)
+                printf("- %s\n    %s\n", exclusions[k].what, exclusions[k].why);
+            exit(0);
+        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            exit(0);
+        } else if (val && !strcmp(a, "--set")) {
+            o->sets[SET_ARM] = !strcmp(val, "arm") || !strcmp(val, "both");
+            o->sets[SET_THUMB] = !strcmp(val, "thumb") || !strcmp(val, "both");
+            if (!o->sets[SET_ARM] && !o->sets[SET_THUMB]) {
+                fprintf(stderr, "unicorn-diff: --set takes arm, thumb or both\n");
+                return -1;
+            }
+            i++;
+        } else if (val && (!strcmp(a, "--seed") || !strcmp(a, "--count") ||
+                           !strcmp(a, "--only") || !strcmp(a, "--max-fail"))) {
+            if (parse_uint(val, &n) < 0 || (strcmp(a, "--seed") && n > 0xffffffffu)) {
+                fprintf(stderr, "unicorn-diff: bad number '%s' for %s\n", val, a);
+                return -1;
+            }
+            if (!strcmp(a, "--seed"))
+                o->seed = n;
+            else if (!strcmp(a, "--count"))
+                o->count = (unsigned)n;
+            else if (!strcmp(a, "--only"))
+                o->only = (long)n;
+            else
+                o->max_fail = n ? (unsigned)n : 1;
+            i++;
+        } else {
+            fprintf(stderr, "unicorn-diff: unknown option '%s'\n", a);
+            usage(stderr);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+struct class_stats {
+    unsigned run, failed;
+};
+
+int main(int argc, char **argv)
+{
+    struct options opt;
+    if (parse_options(argc, argv, &opt) < 0)
+        return 2;
+
+    struct harness h;
+    if (harness_init(&h, opt.seed) < 0 || self_check(&h) < 0) {
+        harness_free(&h);
+        return 2;
+    }
+    h.verbose = opt.verbose;
+
+    struct test_case *tc = malloc(sizeof(*tc));
+    struct outcome *uo = malloc(sizeof(*uo));
+    struct outcome *ho = malloc(sizeof(*ho));
+    struct class_stats stats[SET_COUNT][32];
+    unsigned ok[SET_COUNT] = { 0, 0 }, mismatches = 0;
+    if (!tc || !uo || !ho) {
+        fprintf(stderr, "unicorn-diff: out of memory\n");
+        return 2;
+    }
+    memset(stats, 0, sizeof(stats));
+
+    for (unsigned set = 0; set < SET_COUNT && mismatches < opt.max_fail; set++) {
+        if (!opt.sets[set])
+            continue;
+        unsigned first = opt.only >= 0 ? (unsigned)opt.only : 0;
+        unsigned last = opt.only >= 0 ? first + 1 : opt.count;
+        for (unsigned i = first; i < last && mismatches < opt.max_fail; i++) {
+            unsigned ci = make_case(opt.seed, set, i, tc);
+            fill_memory(&h, tc);
+            run_unicorn(&h, tc, uo);
+            /* unicorn's pokes and code are in place; armhv gets the same */
+            run_armhv(&h, tc, ho);
+            struct verdict v;
+            compare(tc, uo, ho, &v);
+            stats[set][ci].run++;
+            if (opt.verbose) {
+                char enc[32], dis[128];
+                format_encoding(tc, enc, sizeof(enc));
+                disassemble(&h, tc, dis, sizeof(dis));
+                printf("%s %u %-14s %-9s %-32s %s\n", set_name[set], i, tc->cls->name, enc,
+                       dis, verdict_ok(&v) ? "ok" : "MISMATCH");
+            }
+            if (verdict_ok(&v)) {
+                ok[set]++;
+            } else {
+                stats[set][ci].failed++;
+                report_mismatch(&h, opt.seed, set, tc, uo, ho, &v, ++mismatches);
+            }
+            restore_code(&h, tc);
+        }
+    }
+
+    if (opt.stats) {
+        printf("%-6s %-16s %8s %8s\n", "set", "class", "run", "failed");
+        for (unsigned set = 0; set < SET_COUNT; set++) {
+            unsigned n;
+            const struct insn_class *cls = set_classes(set, &n);
+            for (unsigned c = 0; c < n; c++)
+                if (stats[set][c].run)
+                    printf("%-6s %-16s %8u %8u\n", set_name[set], cls[c].name,
+                           stats[set][c].run, stats[set][c].failed);
+        }
+    }
+    printf("unicorn-diff: arm %u ok, thumb %u ok, %u mismatches (seed %" PRIu64 ")\n",
+           ok[SET_ARM], ok[SET_THUMB], mismatches, opt.seed);
+    free(tc);
+    free(uo);
+    free(ho);
+    harness_free(&h);
+    return mismatches ? 1 : 0;
+}
