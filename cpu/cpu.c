@@ -328,7 +328,7 @@ void cpu_tlb_flush(struct arm_cpu *cpu)
     for (unsigned p = 0; p < 2; p++) {
         for (unsigned i = 0; i < TLB_ENTRIES; i++) {
             struct tlb_entry *e = &cpu->tlb[p][i];
-            e->tag_read = e->tag_write = e->tag_exec = TLB_INVALID;
+            e->tag_read = e->tag_write = e->tag_exec = e->tag_translated = TLB_INVALID;
             e->code[0] = e->code[1] = NULL;
         }
     }
@@ -338,7 +338,7 @@ void cpu_tlb_flush_page(struct arm_cpu *cpu, uint32_t va)
 {
     for (unsigned p = 0; p < 2; p++) {
         struct tlb_entry *e = &cpu->tlb[p][tlb_index(va)];
-        e->tag_read = e->tag_write = e->tag_exec = TLB_INVALID;
+        e->tag_read = e->tag_write = e->tag_exec = e->tag_translated = TLB_INVALID;
         e->code[0] = e->code[1] = NULL;
     }
 }

@@ -23,6 +23,11 @@
 
 struct decode_block;
 
+/* Permissions cached with a translation (for the entry's privilege). */
+#define TLB_PERM_READ  1u
+#define TLB_PERM_WRITE 2u
+#define TLB_PERM_EXEC  4u
+
 struct tlb_entry {
     uint32_t tag_read;
     uint32_t tag_write;
@@ -30,6 +35,14 @@ struct tlb_entry {
     uint32_t phys_page;           /* physical page number (pa >> 12) */
     uintptr_t addend;             /* host address = va + addend */
     struct decode_block *code[2]; /* decoded blocks [ARM, Thumb] for exec */
+    /*
+     * The slow path's own cache: when tag_translated is the VA page, the
+     * page walk for it is known (phys_page, perm) even if no fast-path tag
+     * is set, e.g. for device registers or code pages being written. The
+     * slow path then skips the walk.
+     */
+    uint32_t tag_translated;
+    uint32_t perm;
 };
 
 static inline unsigned tlb_index(uint32_t va)

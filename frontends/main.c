@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -48,6 +49,7 @@ struct options {
     const char *trace_file;
     bool start_stopped;
     bool headless;
+    bool stats;
     uint64_t max_insns;
     char **overrides;
     int override_count;
@@ -80,6 +82,7 @@ static void usage(FILE *out)
           "  -D FILE               write traces to FILE instead of stderr\n"
           "  --max-insns N         stop with status 3 after N instructions\n"
           "  --headless            no display window\n"
+          "  --stats               print instructions, host time and guest MIPS at exit\n"
           "  --list-boards         list the boards and exit\n"
           "  --config-reference    print the board.cfg reference (Markdown) and exit\n"
           "  -h, --help            this text\n"
@@ -106,12 +109,14 @@ static void fatal_signal(int sig)
 
 static int parse_options(int argc, char **argv, struct options *opt)
 {
-    enum { OPT_MAX_INSNS = 256, OPT_HEADLESS, OPT_LIST_BOARDS, OPT_CONFIG_REFERENCE };
+    enum { OPT_MAX_INSNS = 256, OPT_HEADLESS, OPT_LIST_BOARDS, OPT_CONFIG_REFERENCE,
+           OPT_STATS };
     static const struct option long_options[] = {
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { "max-insns", required_argument, NULL, OPT_MAX_INSNS },
         { "headless", no_argument, NULL, OPT_HEADLESS },
+        { "stats", no_argument, NULL, OPT_STATS },
         { "list-boards", no_argument, NULL, OPT_LIST_BOARDS },
         { "config-reference", no_argument, NULL, OPT_CONFIG_REFERENCE },
         { NULL, 0, NULL, 0 },
@@ -131,6 +136,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
         case 'd': opt->trace_classes = optarg; break;
         case 'D': opt->trace_file = optarg; break;
         case OPT_HEADLESS: opt->headless = true; break;
+        case OPT_STATS: opt->stats = true; break;
         case OPT_MAX_INSNS: {
             char *end;
             errno = 0;
@@ -507,7 +513,19 @@ int main(int argc, char **argv)
         }
     }
     s->monitor_active = s->opt.start_stopped && !s->monitor.resume;
+    struct timespec started, finished;
+    clock_gettime(CLOCK_MONOTONIC, &started);
     status = run(s);
+    clock_gettime(CLOCK_MONOTONIC, &finished);
+    if (s->opt.stats) {
+        double seconds = (double)(finished.tv_sec - started.tv_sec) +
+                         (double)(finished.tv_nsec - started.tv_nsec) / 1e9;
+        uint64_t insns = m->cpu[0].icount;
+        fprintf(stderr, "armhv-emu: %" PRIu64 " instructions in %.3f s host time: %.1f MIPS; "
+                "guest time %.3f s\n", insns, seconds,
+                seconds > 0 ? (double)insns / seconds / 1e6 : 0.0,
+                (double)vclock_now_ns(&m->clock) / 1e9);
+    }
 
 out_machine:
     machine_destroy(&s->machine);

@@ -126,24 +126,49 @@ static struct tlb_entry *tlb_fill(struct arm_cpu *cpu, uint32_t va, bool user,
     uint32_t va_page = va & TLB_PAGE_MASK;
     uint64_t pa_page = t->pa & ~(uint64_t)(TLB_PAGE_SIZE - 1);
     uint32_t pfn = (uint32_t)(pa_page >> TLB_PAGE_SHIFT);
-    uint64_t offset = pa_page - r->base;
 
-    bool same = e->phys_page == pfn &&
-                (e->tag_read == va_page || e->tag_write == va_page || e->tag_exec == va_page);
+    bool same = e->phys_page == pfn && e->tag_translated == va_page;
     if (!same) {
         e->tag_exec = TLB_INVALID;
         e->code[0] = e->code[1] = NULL;
     }
     bool can_read = user ? t->can_read_user : t->can_read_priv;
     bool can_write = user ? t->can_write_user : t->can_write_priv;
-    bool fast_write = can_write && r->kind == REGION_RAM && !r->code_pages[offset >> 12];
-
     e->phys_page = pfn;
-    e->addend = (uintptr_t)(r->host + offset) - va_page;
-    e->tag_read = can_read ? va_page : TLB_INVALID;
-    e->tag_write = fast_write ? va_page : TLB_INVALID;
+    e->tag_translated = va_page;
+    e->perm = (can_read ? TLB_PERM_READ : 0) | (can_write ? TLB_PERM_WRITE : 0) |
+              (t->can_exec ? TLB_PERM_EXEC : 0);
+    if (r && r->kind != REGION_MMIO) {
+        uint64_t offset = pa_page - r->base;
+        bool fast_write = can_write && r->kind == REGION_RAM && !r->code_pages[offset >> 12];
+        e->addend = (uintptr_t)(r->host + offset) - va_page;
+        e->tag_read = can_read ? va_page : TLB_INVALID;
+        e->tag_write = fast_write ? va_page : TLB_INVALID;
+    } else {
+        /* Devices and empty slots: every access takes the slow path, which
+         * finds the translation here instead of walking again. */
+        e->tag_read = e->tag_write = TLB_INVALID;
+    }
     mmu_ctx(cpu)->tlb_fills++;
     return e;
+}
+
+/* The cached translation of va's page, if it allows this access. */
+static bool tlb_translated(struct arm_cpu *cpu, uint32_t va, enum mmu_access access, bool user,
+                           struct mmu_translation *t)
+{
+    const struct tlb_entry *e = &cpu->tlb[user ? 0 : 1][tlb_index(va)];
+    static const uint32_t needed[] = {
+        [MMU_READ] = TLB_PERM_READ, [MMU_WRITE] = TLB_PERM_WRITE, [MMU_EXEC] = TLB_PERM_EXEC,
+    };
+    if (e->tag_translated != (va & TLB_PAGE_MASK) || !(e->perm & needed[access]))
+        return false;
+    t->pa = ((uint64_t)e->phys_page << TLB_PAGE_SHIFT) | (va & ~TLB_PAGE_MASK);
+    t->page_size = TLB_PAGE_SIZE;
+    t->can_read_priv = t->can_read_user = (e->perm & TLB_PERM_READ) != 0;
+    t->can_write_priv = t->can_write_user = (e->perm & TLB_PERM_WRITE) != 0;
+    t->can_exec = (e->perm & TLB_PERM_EXEC) != 0;
+    return true;
 }
 
 /* ---- loads and stores ---- */
@@ -171,7 +196,8 @@ static int access_in_page(struct arm_cpu *cpu, uint32_t va, unsigned size, uint3
 {
     struct aspace *as = mmu_ctx(cpu)->as;
     struct mmu_translation t;
-    if (mmu_lookup(cpu, va, access, user, flags, &t) < 0)
+    bool cached = !(flags & MEM_NOFAULT) && tlb_translated(cpu, va, access, user, &t);
+    if (!cached && mmu_lookup(cpu, va, access, user, flags, &t) < 0)
         return -1;
 
     struct mem_region *r = aspace_find(as, t.pa);
@@ -211,6 +237,8 @@ static int access_in_page(struct arm_cpu *cpu, uint32_t va, unsigned size, uint3
             *value = 0;
         return 0;
     }
+    if (!cached)
+        tlb_fill(cpu, va, user, &t, r);
     int rc = access == MMU_WRITE ? aspace_write(as, t.pa, size, *value)
                                  : aspace_read(as, t.pa, size, value);
     return r ? 1 : rc;

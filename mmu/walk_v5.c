@@ -78,16 +78,13 @@ static const char *const access_names[] = {
 enum { L1_FAULT = 0, L1_COARSE = 1, L1_SECTION = 2, L1_FINE = 3 };
 enum { L2_FAULT = 0, L2_LARGE = 1, L2_SMALL = 2, L2_TINY = 3 };
 
-__attribute__((format(printf, 2, 3)))
-static void explainf(FILE *out, const char *fmt, ...)
-{
-    if (!out)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(out, fmt, ap);
-    va_end(ap);
-}
+/* Explanations cost nothing on the normal path: the arguments are only
+ * evaluated when the monitor asked for them. */
+#define explainf(out, ...)                 \
+    do {                                   \
+        if (unlikely(out))                 \
+            fprintf(out, __VA_ARGS__);     \
+    } while (0)
 
 static const char *perm_string(unsigned perms, bool user)
 {
