@@ -27,6 +27,7 @@ struct machine_config {
     uint64_t memory;            /* bytes */
     unsigned cpus;
     unsigned mhz;               /* virtual instructions per microsecond */
+    uint64_t rtc_base;          /* Unix time the RTCs show at virtual time 0 */
     struct char_backend serial[MACHINE_MAX_SERIAL];
 };
 

@@ -26,11 +26,12 @@
  */
 #include "devices/pl011.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "base/trace.h"
 
-/* Register offsets (TRM table 3-1). */
+/* Register offsets (TRM, "Summary of registers"). */
 #define UARTDR     0x000
 #define UARTRSR    0x004  /* read: UARTRSR; write: UARTECR */
 #define UARTFR     0x018  /* RO */
@@ -126,7 +127,7 @@
 /* Bit periods of silence before the receive timeout interrupt. */
 #define RX_TIMEOUT_BITS 32
 
-/* UARTPeriphID0-3 (TRM 3.3.14). */
+/* UARTPeriphID0-3 (TRM, "Peripheral identification registers"). */
 static const uint8_t pl011_periph_id[4] = { 0x11, 0x10, 0x14, 0x00 };
 
 /* For tracing only. */
@@ -204,7 +205,7 @@ static void pl011_rx_timeout_fired(void *opaque)
 static void pl011_rx_push(struct pl011 *uart, uint8_t byte)
 {
     if (uart->rx_count >= pl011_rx_depth(uart)) {
-        /* The FIFO keeps its contents; the new byte is lost (TRM 3.3.2). */
+        /* The FIFO keeps its contents; the new byte is lost (TRM, UARTRSR OE). */
         uart->rsr |= RSR_OE;
         uart->ris |= INT_OE;
         uart->rx_overruns++;

@@ -23,7 +23,7 @@
 
 #include "base/trace.h"
 
-/* Register offsets (TRM table 3-1). */
+/* Register offsets (TRM, "Summary of registers"). */
 #define RTCDR    0x00  /* RO */
 #define RTCMR    0x04
 #define RTCLR    0x08
@@ -38,7 +38,7 @@
 
 #define NS_PER_SEC 1000000000ull
 
-/* RTCPeriphID0-3 (TRM 3.3.9). */
+/* RTCPeriphID0-3 (TRM, "Peripheral identification registers"). */
 static const uint8_t pl031_periph_id[4] = { 0x31, 0x10, 0x14, 0x00 };
 
 /* For tracing only. */
@@ -154,7 +154,7 @@ static void pl031_write(struct pl031 *rtc, uint32_t offset, uint32_t value)
         rtc->tick_offset = value - (uint32_t)(pl031_now_ns(rtc) / NS_PER_SEC);
         break;
     case RTCCR:
-        /* Permanently started; writing 0 cannot stop it (TRM 3.3.4). */
+        /* Permanently started; writing 0 cannot stop it (TRM, RTCCR). */
         return;
     case RTCIMSC:
         rtc->imsc = value & INT_MATCH;

@@ -10,7 +10,7 @@
  * highest priority) then every other source at the default level. Reading
  * VICVECTADDR acknowledges the highest-priority pending IRQ, returns its
  * VICVECTADDRn (or VICDEFVECTADDR) and masks interrupts of the same or
- * lower priority until VICVECTADDR is written (TRM 2.2, "Interrupt
+ * lower priority until VICVECTADDR is written (TRM, "Interrupt
  * priority"). FIQs are not prioritised.
  *
  * Not modelled: VICPROTECTION is stored but not enforced (the bus does not
@@ -24,7 +24,7 @@
 
 #include "base/trace.h"
 
-/* Register offsets (TRM table 3-1). */
+/* Register offsets (TRM, "Summary of registers"). */
 #define VICIRQSTATUS     0x000  /* RO */
 #define VICFIQSTATUS     0x004  /* RO */
 #define VICRAWINTR       0x008  /* RO */
@@ -50,7 +50,7 @@
 
 #define PROTECTION_ENABLE 1u
 
-/* VICPeriphID0-3 (TRM 3.3.18). */
+/* VICPeriphID0-3 (TRM, "Peripheral identification registers"). */
 static const uint8_t pl190_periph_id[4] = { 0x90, 0x11, 0x04, 0x00 };
 
 static const char *const pl190_vectaddr_names[PL190_VECTORS] = {

@@ -31,7 +31,7 @@
 
 #include "base/trace.h"
 
-/* Per-timer register offsets (TRM table 3-1), from +0x00 or +0x20. */
+/* Per-timer register offsets (TRM, "Summary of registers"), from +0x00 or +0x20. */
 #define TIMER_LOAD     0x00
 #define TIMER_VALUE    0x04  /* RO */
 #define TIMER_CONTROL  0x08
@@ -45,7 +45,7 @@
 #define TIMERITCR      0xf00
 #define TIMERITOP      0xf04  /* WO */
 
-/* TimerXControl (TRM 3.3.3). */
+/* TimerXControl. */
 #define CTRL_ONESHOT      (1u << 0)
 #define CTRL_32BIT        (1u << 1)
 #define CTRL_PRESCALE_SHIFT 2
@@ -58,7 +58,7 @@
 
 #define RIS_INT           1u
 
-/* TimerPeriphID0-3 (TRM 3.3.11). */
+/* TimerPeriphID0-3 (TRM, "Peripheral identification registers"). */
 static const uint8_t sp804_periph_id[4] = { 0x04, 0x18, 0x14, 0x00 };
 
 static const char *const sp804_timer_reg_names[2][7] = {
@@ -185,6 +185,8 @@ static uint32_t timer_value_at(const struct sp804_timer *t, uint64_t ticks)
 
 static uint32_t timer_value(const struct sp804_timer *t)
 {
+    /* Stopped, the whole 32-bit register reads back (0xffffffff after
+     * reset, in 16-bit mode too: the TRM reset value). */
     if (!timer_enabled(t))
         return t->count;
     return timer_value_at(t, timer_elapsed(t));
@@ -257,7 +259,7 @@ static void timer_snapshot(struct sp804_timer *t)
 /* Restarts the count from `count` now (TimerXLoad write, enable). */
 static void timer_restart(struct sp804_timer *t, uint32_t count)
 {
-    t->count = count & timer_mask(t);
+    t->count = count;
     t->start_ns = vclock_now_ns(sp804_clock(t));
 }
 
@@ -315,10 +317,10 @@ static void timer_write(struct sp804 *sp, struct sp804_timer *t, uint32_t reg, u
         bool was_enabled = timer_enabled(t);
         timer_snapshot(t);
         t->control = value;
-        if (timer_enabled(t) && !was_enabled)
+        /* Starting, or a new prescale (a tick of another length), counts
+         * from now; otherwise the count goes on from the last tick. */
+        if (timer_enabled(t) && (!was_enabled || ((old ^ value) & CTRL_PRESCALE_MASK)))
             timer_restart(t, t->count);
-        else
-            t->count &= timer_mask(t);
         break;
     }
     case TIMER_INTCLR:

@@ -29,7 +29,9 @@ struct sp804_timer {
     /*
      * The counter is not stepped: while enabled it held `count` at virtual
      * time start_ns (a tick boundary) and its value at any later time is
-     * computed. While disabled `count` is the frozen value.
+     * computed. While disabled `count` is the frozen value. The counter
+     * register is 32 bits wide; 16-bit mode uses its low half, so a Load
+     * written before the mode switches to 32-bit keeps its upper bits.
      */
     uint32_t count;
     uint64_t start_ns;

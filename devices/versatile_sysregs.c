@@ -27,7 +27,7 @@
 
 #include "base/trace.h"
 
-/* Register offsets (user guide table 4-4, "Register map"). */
+/* Register offsets (user guide, "Status and system control registers"). */
 #define SYS_ID          0x00  /* RO */
 #define SYS_SW          0x04  /* RO: user switches */
 #define SYS_LED         0x08

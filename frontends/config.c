@@ -19,6 +19,9 @@ const struct config_key config_schema[] = {
     { "machine", "mhz", CONFIG_UINT, "100", NULL,
       "Virtual clock: guest instructions per microsecond of virtual time. Guest time "
       "advances only with executed instructions, so runs are reproducible." },
+    { "machine", "rtc", CONFIG_STRING, "host", NULL,
+      "What the real-time clocks show at start: host (the host's current time) or a "
+      "fixed UTC time YYYY-MM-DDTHH:MM:SS, which makes runs reproducible." },
     { "boot", "kernel", CONFIG_PATH, NULL, NULL,
       "Image to boot: an ELF file (loaded at its physical addresses, entered at its "
       "entry point), a Linux zImage, or a raw binary (needs kernel-address)." },

@@ -192,6 +192,23 @@ static int build_machine_config(struct session *s, struct machine_config *mc)
         return -1;
     }
     mc->mhz = (unsigned)value;
+    const char *rtc = config_get(&s->cfg, "machine", "rtc");
+    if (!strcmp(rtc, "host")) {
+        mc->rtc_base = (uint64_t)time(NULL);
+    } else {
+        struct tm tm;
+        memset(&tm, 0, sizeof(tm));
+        const char *end = strptime(rtc, "%Y-%m-%dT%H:%M:%S", &tm);
+        if (!end || *end) {
+            const char *origin;
+            unsigned line;
+            config_locate(&s->cfg, "machine", "rtc", &origin, &line);
+            report_error_at(origin, line, "[machine] rtc: '%s': expected host or "
+                            "YYYY-MM-DDTHH:MM:SS", rtc);
+            return -1;
+        }
+        mc->rtc_base = (uint64_t)timegm(&tm);
+    }
     for (unsigned i = 0; i < MACHINE_MAX_SERIAL; i++) {
         char section[16];
         snprintf(section, sizeof(section), "serial%u", i);

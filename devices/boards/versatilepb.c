@@ -14,13 +14,13 @@
 #include "devices/boards/versatilepb.h"
 
 #include <errno.h>
-#include <time.h>
 
 #include "base/report.h"
 #include "devices/pl011.h"
 #include "devices/pl031.h"
 #include "devices/pl190.h"
 #include "devices/sp804.h"
+#include "devices/versatile_i2c.h"
 #include "devices/versatile_sic.h"
 #include "devices/versatile_sysregs.h"
 
@@ -37,6 +37,7 @@ enum vpb_model {
     VPB_SP804,
     VPB_PL031,
     VPB_PL011,
+    VPB_I2C,            /* SBCon with the DS1338 RTC */
 };
 
 enum vpb_irq_kind { IRQ_NONE, IRQ_CPU, IRQ_VIC, IRQ_SIC };
@@ -64,7 +65,7 @@ static const struct vpb_slot vpb_map[] = {
     /* model        name        base        irq       serial port */
     { VPB_SYSREGS,  "sysregs",  0x10000000, NO_IRQ,  NO_PORT },
     { VPB_ABSENT,   "pci",      0x10001000, SIC(27), NO_PORT },  /* SIC 27-30 */
-    { VPB_ABSENT,   "i2c",      0x10002000, NO_IRQ,  NO_PORT },
+    { VPB_I2C,      "i2c",      0x10002000, NO_IRQ,  NO_PORT },
     { VPB_SIC,      "sic",      0x10003000, VIC(31), NO_PORT },
     { VPB_ABSENT,   "aaci",     0x10004000, VIC(24), NO_PORT },  /* QEMU: SIC 24 */
     { VPB_ABSENT,   "mmci0",    0x10005000, SIC(22), NO_PORT },  /* and SIC 23 (QEMU: 1) */
@@ -172,10 +173,14 @@ static struct device *vpb_create_device(struct vpb_build *b, const struct vpb_sl
         return timer ? &timer->dev : NULL;
     }
     case VPB_PL031: {
-        /* Host time for now; Linux on this board does not use this RTC. */
-        struct pl031 *rtc = pl031_create(slot->name, slot->base, irq, (uint32_t)time(NULL),
-                                         &m->clock, &m->trace);
+        struct pl031 *rtc = pl031_create(slot->name, slot->base, irq,
+                                         (uint32_t)b->cfg->rtc_base, &m->clock, &m->trace);
         return rtc ? &rtc->dev : NULL;
+    }
+    case VPB_I2C: {
+        struct versatile_i2c *i2c = versatile_i2c_create(slot->name, slot->base, &m->clock,
+                                                         &m->trace, b->cfg->rtc_base);
+        return i2c ? &i2c->dev : NULL;
     }
     case VPB_PL011: {
         struct pl011 *uart = pl011_create(slot->name, slot->base, irq,

@@ -178,12 +178,12 @@ START_TEST(test_register_offsets)
     ck_assert_uint_eq(cpu->r[2], 0x100);
 
     cpu->r[0] = D;
-    cpu->r[1] = 0x00000020;
-    run1(f, ldst_reg(1, 1, 0, 0, 1, 0, 2, 1, 3, 4));     /* ror #4: 0x2 */
-    ck_assert_uint_eq(cpu->r[2], 0x100);                 /* D + 2 rotated, see below */
+    cpu->r[1] = 0x00000080;
+    run1(f, ldst_reg(1, 1, 0, 0, 1, 0, 2, 1, 3, 4));     /* ldr r2, [r0, r1, ror #4] */
+    ck_assert_uint_eq(cpu->r[2], 0x102);
 
     /* RRX: C shifts into bit 31 */
-    cpu->r[0] = D + 0x80000000u;
+    cpu->r[0] = D + 0x80000010u;                         /* - 0x80000008 = D + 8 */
     cpu->r[1] = 0x10;
     cpu->c = 1;
     run1(f, ldst_reg(1, 0, 0, 0, 1, 0, 2, 1, 3, 0));     /* ldr r2, [r0, -r1, rrx] */
@@ -357,10 +357,16 @@ START_TEST(test_doubleword)
     ck_assert_uint_eq(fixture_read32(f, D + 20), 0x44444444);
     ck_assert_uint_eq(cpu->r[0], D + 16);
 
+    cpu->r[1] = 8;
     run1(f, extra_reg(1, 0, 0, 0, 0, 8, 2, 1));          /* ldrd r8, [r0, -r1] */
-    ck_assert_uint_eq(cpu->r[8], 0x0);
-    ck_assert_uint_eq(cpu->r[9], 0x0);
-    run1(f, extra_reg(1, 1, 0, 0, 0, 8, 2, 12));         /* ldrd r8, [r0, r12] */
+    ck_assert_uint_eq(cpu->r[8], 0x11111111);
+    ck_assert_uint_eq(cpu->r[9], 0x22222222);
+    ck_assert_uint_eq(cpu->r[0], D + 16);
+    cpu->r[12] = 0;
+    run1(f, extra_reg(0, 1, 0, 0, 0, 10, 2, 1));         /* ldrd r10, [r0], r1 */
+    ck_assert_uint_eq(cpu->r[10], 0x33333333);
+    ck_assert_uint_eq(cpu->r[11], 0x44444444);
+    ck_assert_uint_eq(cpu->r[0], D + 24);
     fixture_free(f);
 }
 END_TEST
