@@ -30,8 +30,10 @@
  * mismatch is reproduced alone with --only INDEX. Output ends with one line:
  *   unicorn-diff: arm N ok, thumb N ok, M mismatches (seed S)
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -288,6 +290,7 @@ static uint32_t random_psr(struct rng *g, bool allow_thumb)
 #define CF_PRIV 0x08u     /* a privileged mode with an SPSR (not USR/SYS) */
 
 #define MAX_POKES 2
+#define TRAILER_LEN 4
 
 struct test_case {
     const struct insn_class *cls;
@@ -295,8 +298,8 @@ struct test_case {
     unsigned index;
     bool thumb;
     uint32_t addr;        /* of the instruction */
-    uint8_t code[4];
-    unsigned len;         /* bytes in code[]: 4 (ARM, Thumb pair) or 2 */
+    uint8_t code[4 + TRAILER_LEN];
+    unsigned len;         /* instruction bytes: 4 (ARM, Thumb pair) or 2 */
     struct state init;
     struct banks banks;
     struct {
@@ -1237,6 +1240,17 @@ static unsigned make_case(uint64_t seed, unsigned set, unsigned index, struct te
     }
     cls->gen(&g, tc);
     tc->init.r[15] = tc->addr;
+    /*
+     * What follows the instruction must be harmless: with count = 1,
+     * unicorn 2.0.1 still raises UNDEFINED for an undefined encoding that
+     * follows in the same translation block, and reports
+     * UC_ERR_INSN_INVALID after the instruction under test completed.
+     * "b ." (in the case's instruction set) ends the block.
+     */
+    static const uint32_t arm_trailer = 0xeafffffe;
+    static const uint16_t thumb_trailer[2] = { 0xe7fe, 0xe7fe };
+    memcpy(tc->code + tc->len, tc->thumb ? (const void *)thumb_trailer : &arm_trailer,
+           TRAILER_LEN);
     return ci;
 }
 
@@ -1256,7 +1270,72 @@ struct outcome {
     uint8_t code[4096];
 };
 
+/*
+ * libunicorn is loaded with dlmopen() into a link namespace of its own and
+ * called through this table. It exports thousands of QEMU-internal names
+ * (cpu_reset, mmu_translate, cpu_exit, ...); linked normally, the
+ * executable's armhv functions of the same names would interpose on
+ * unicorn's internal calls (ELF symbol interposition) and crash it.
+ */
+struct uc_api {
+    void *lib;
+    uc_err (*open)(uc_arch arch, uc_mode mode, uc_engine **uc);
+    uc_err (*close)(uc_engine *uc);
+    uc_err (*ctl)(uc_engine *uc, uc_control_type control, ...);
+    const char *(*strerror)(uc_err code);
+    uc_err (*reg_write)(uc_engine *uc, int regid, const void *value);
+    uc_err (*reg_read)(uc_engine *uc, int regid, void *value);
+    uc_err (*mem_write)(uc_engine *uc, uint64_t address, const void *bytes, size_t size);
+    uc_err (*mem_read)(uc_engine *uc, uint64_t address, void *bytes, size_t size);
+    uc_err (*mem_map)(uc_engine *uc, uint64_t address, size_t size, uint32_t perms);
+    uc_err (*emu_start)(uc_engine *uc, uint64_t begin, uint64_t until, uint64_t timeout,
+                        size_t count);
+    uc_err (*emu_stop)(uc_engine *uc);
+    uc_err (*hook_add)(uc_engine *uc, uc_hook *hh, int type, void *callback, void *user_data,
+                       uint64_t begin, uint64_t end, ...);
+};
+
+static int uc_api_load(struct uc_api *api)
+{
+    static const char *const names[] = { "libunicorn.so.2", "libunicorn.so" };
+    static const struct {
+        const char *name;
+        size_t offset;
+    } syms[] = {
+        { "uc_open", offsetof(struct uc_api, open) },
+        { "uc_close", offsetof(struct uc_api, close) },
+        { "uc_ctl", offsetof(struct uc_api, ctl) },
+        { "uc_strerror", offsetof(struct uc_api, strerror) },
+        { "uc_reg_write", offsetof(struct uc_api, reg_write) },
+        { "uc_reg_read", offsetof(struct uc_api, reg_read) },
+        { "uc_mem_write", offsetof(struct uc_api, mem_write) },
+        { "uc_mem_read", offsetof(struct uc_api, mem_read) },
+        { "uc_mem_map", offsetof(struct uc_api, mem_map) },
+        { "uc_emu_start", offsetof(struct uc_api, emu_start) },
+        { "uc_emu_stop", offsetof(struct uc_api, emu_stop) },
+        { "uc_hook_add", offsetof(struct uc_api, hook_add) },
+    };
+    memset(api, 0, sizeof(*api));
+    for (size_t i = 0; i < ARRAY_SIZE(names) && !api->lib; i++)
+        api->lib = dlmopen(LM_ID_NEWLM, names[i], RTLD_NOW | RTLD_LOCAL);
+    if (!api->lib) {
+        fprintf(stderr, "unicorn-diff: cannot load libunicorn: %s\n", dlerror());
+        return -1;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(syms); i++) {
+        void *sym = dlsym(api->lib, syms[i].name);
+        if (!sym) {
+            fprintf(stderr, "unicorn-diff: libunicorn lacks %s\n", syms[i].name);
+            return -1;
+        }
+        /* POSIX guarantees a function pointer survives this round trip */
+        memcpy((char *)api + syms[i].offset, &sym, sizeof(sym));
+    }
+    return 0;
+}
+
 struct uc_side {
+    struct uc_api api;
     uc_engine *uc;
     int intno;
 };
@@ -1277,50 +1356,59 @@ static const int uc_gpr[16] = {
     UC_ARM_REG_R15,
 };
 
-static void uc_set(uc_engine *uc, int reg, uint32_t value)
+static void uc_set(struct uc_side *u, int reg, uint32_t value)
 {
-    uc_reg_write(uc, reg, &value);
+    u->api.reg_write(u->uc, reg, &value);
 }
 
-static uint32_t uc_get(uc_engine *uc, int reg)
+static uint32_t uc_get(struct uc_side *u, int reg)
 {
     uint32_t value = 0;
-    uc_reg_read(uc, reg, &value);
+    u->api.reg_read(u->uc, reg, &value);
     return value;
+}
+
+/* Writes guest memory and drops translations of it (unicorn does not
+ * notice code changed behind its back). */
+static void uc_put_mem(struct uc_side *u, uint32_t addr, const void *buf, size_t len)
+{
+    u->api.mem_write(u->uc, addr, buf, len);
+    u->api.ctl(u->uc, UC_CTL_WRITE(UC_CTL_TB_REMOVE_CACHE, 2), (uint64_t)addr,
+               (uint64_t)addr + len);
 }
 
 static void uc_hook_intr_cb(uc_engine *uc, uint32_t intno, void *opaque)
 {
     struct uc_side *u = opaque;
     u->intno = (int)intno;
-    uc_emu_stop(uc);
+    u->api.emu_stop(uc);
 }
 
 /* Every mode's banked registers, written mode by mode through the CPSR. */
-static void uc_put_banks(uc_engine *uc, const struct banks *b)
+static void uc_put_banks(struct uc_side *u, const struct banks *b)
 {
     for (unsigned m = 0; m < BM_COUNT; m++) {
-        uc_set(uc, UC_ARM_REG_CPSR, bank_mode[m] | PSR_I | PSR_F);
-        uc_set(uc, UC_ARM_REG_R13, b->r13[m]);
-        uc_set(uc, UC_ARM_REG_R14, b->r14[m]);
+        uc_set(u, UC_ARM_REG_CPSR, bank_mode[m] | PSR_I | PSR_F);
+        uc_set(u, UC_ARM_REG_R13, b->r13[m]);
+        uc_set(u, UC_ARM_REG_R14, b->r14[m]);
         if (m != BM_USR)
-            uc_set(uc, UC_ARM_REG_SPSR, b->spsr[m]);
+            uc_set(u, UC_ARM_REG_SPSR, b->spsr[m]);
         if (m == BM_USR || m == BM_FIQ)
             for (unsigned i = 0; i < 5; i++)
-                uc_set(uc, uc_gpr[8 + i], m == BM_USR ? b->usr_hi[i] : b->fiq_hi[i]);
+                uc_set(u, uc_gpr[8 + i], m == BM_USR ? b->usr_hi[i] : b->fiq_hi[i]);
     }
 }
 
-static void uc_get_banks(uc_engine *uc, struct banks *b)
+static void uc_get_banks(struct uc_side *u, struct banks *b)
 {
     for (unsigned m = 0; m < BM_COUNT; m++) {
-        uc_set(uc, UC_ARM_REG_CPSR, bank_mode[m] | PSR_I | PSR_F);
-        b->r13[m] = uc_get(uc, UC_ARM_REG_R13);
-        b->r14[m] = uc_get(uc, UC_ARM_REG_R14);
-        b->spsr[m] = m == BM_USR ? 0 : uc_get(uc, UC_ARM_REG_SPSR);
+        uc_set(u, UC_ARM_REG_CPSR, bank_mode[m] | PSR_I | PSR_F);
+        b->r13[m] = uc_get(u, UC_ARM_REG_R13);
+        b->r14[m] = uc_get(u, UC_ARM_REG_R14);
+        b->spsr[m] = m == BM_USR ? 0 : uc_get(u, UC_ARM_REG_SPSR);
         if (m == BM_USR || m == BM_FIQ)
             for (unsigned i = 0; i < 5; i++)
-                (m == BM_USR ? b->usr_hi : b->fiq_hi)[i] = uc_get(uc, uc_gpr[8 + i]);
+                (m == BM_USR ? b->usr_hi : b->fiq_hi)[i] = uc_get(u, uc_gpr[8 + i]);
     }
 }
 
@@ -1360,11 +1448,11 @@ static void fill_memory(struct harness *h, const struct test_case *tc)
             uint32_t v = rng_value(&g);
             memcpy(buf + i, &v, 4);
         }
-        uc_mem_write(h->u.uc, SCRATCH_BASE, buf, SCRATCH_SIZE);
+        uc_put_mem(&h->u, SCRATCH_BASE, buf, SCRATCH_SIZE);
         aspace_write_bytes(&h->f->as, SCRATCH_BASE, buf, SCRATCH_SIZE);
     }
     for (unsigned i = 0; i < tc->npoke; i++) {
-        uc_mem_write(h->u.uc, tc->poke[i].addr, &tc->poke[i].value, 4);
+        uc_put_mem(&h->u, tc->poke[i].addr, &tc->poke[i].value, 4);
         aspace_write_bytes(&h->f->as, tc->poke[i].addr, &tc->poke[i].value, 4);
     }
 }
@@ -1373,59 +1461,62 @@ static void fill_memory(struct harness *h, const struct test_case *tc)
 static void restore_code(struct harness *h, const struct test_case *tc)
 {
     const uint8_t *page = h->image + CODE_PAGE;
-    uc_mem_write(h->u.uc, CODE_PAGE, page, 4096);
-    uc_ctl_remove_cache(h->u.uc, CODE_PAGE, CODE_PAGE + 4096);
+    uc_put_mem(&h->u, CODE_PAGE, page, 4096);
     aspace_write_bytes(&h->f->as, CODE_PAGE, page, 4096);
-    if (tc->addr + tc->len > CODE_PAGE + 4096) {
+    if (tc->addr + tc->len + 4 > CODE_PAGE + 4096) {
         uint32_t extra = CODE_PAGE + 4096;
-        uc_mem_write(h->u.uc, extra, h->image + extra, 4);
-        uc_ctl_remove_cache(h->u.uc, extra, extra + 4);
-        aspace_write_bytes(&h->f->as, extra, h->image + extra, 4);
+        uc_put_mem(&h->u, extra, h->image + extra, 8);
+        aspace_write_bytes(&h->f->as, extra, h->image + extra, 8);
     }
 }
 
 static void run_unicorn(struct harness *h, const struct test_case *tc, struct outcome *o)
 {
-    uc_engine *uc = h->u.uc;
+    struct uc_side *u = &h->u;
     uint32_t cpsr = tc->init.cpsr & ~PSR_T;   /* the start address picks the state */
 
     if (tc->cls->flags & CF_BANKS)
-        uc_put_banks(uc, &tc->banks);
-    uc_set(uc, UC_ARM_REG_CPSR, cpsr);
+        uc_put_banks(u, &tc->banks);
+    uc_set(u, UC_ARM_REG_CPSR, cpsr);
     if (mode_has_spsr(cpsr))
-        uc_set(uc, UC_ARM_REG_SPSR, tc->init.spsr);
+        uc_set(u, UC_ARM_REG_SPSR, tc->init.spsr);
     for (unsigned r = 0; r < 15; r++)
-        uc_set(uc, uc_gpr[r], tc->init.r[r]);
-    uc_mem_write(uc, tc->addr, tc->code, tc->len);
-    uc_ctl_remove_cache(uc, tc->addr, tc->addr + tc->len);
+        uc_set(u, uc_gpr[r], tc->init.r[r]);
+    uc_put_mem(u, tc->addr, tc->code, tc->len + TRAILER_LEN);
 
-    h->u.intno = -1;
-    uc_err err = uc_emu_start(uc, tc->addr | tc->thumb, UC_UNTIL, 0, 1);
+    /*
+     * Start every case from an empty translation cache: blocks translated
+     * in an earlier case (a branch target, say) were seen to run past the
+     * count = 1 limit when a later case jumped into them.
+     */
+    u->api.ctl(u->uc, UC_CTL_WRITE(UC_CTL_TB_FLUSH, 0));
+    u->intno = -1;
+    uc_err err = u->api.emu_start(u->uc, tc->addr | tc->thumb, UC_UNTIL, 0, 1);
 
     for (unsigned r = 0; r < 16; r++)
-        o->st.r[r] = uc_get(uc, uc_gpr[r]);
-    o->st.cpsr = uc_get(uc, UC_ARM_REG_CPSR);
-    o->st.spsr = mode_has_spsr(o->st.cpsr) ? uc_get(uc, UC_ARM_REG_SPSR) : 0;
+        o->st.r[r] = uc_get(u, uc_gpr[r]);
+    o->st.cpsr = uc_get(u, UC_ARM_REG_CPSR);
+    o->st.spsr = mode_has_spsr(o->st.cpsr) ? uc_get(u, UC_ARM_REG_SPSR) : 0;
     o->exc = EXK_NONE;
     o->error = NULL;
-    if (h->u.intno == UC_EXCP_SWI)
+    if (u->intno == UC_EXCP_SWI)
         o->exc = EXK_SVC;
-    else if (h->u.intno == UC_EXCP_BKPT)
+    else if (u->intno == UC_EXCP_BKPT)
         o->exc = EXK_PABT;
-    else if (h->u.intno >= 0)
+    else if (u->intno >= 0)
         o->exc = EXK_OTHER;
     else if (err == UC_ERR_INSN_INVALID)
         o->exc = EXK_UNDEF;
     else if (err == UC_ERR_FETCH_UNMAPPED && o->st.r[15] != tc->addr)
         o->exc = EXK_NONE;  /* branched out of RAM; the instruction itself completed */
     else if (err != UC_ERR_OK)
-        o->error = uc_strerror(err);
+        o->error = u->api.strerror(err);
 
     if (tc->cls->flags & CF_BANKS)
-        uc_get_banks(uc, &o->banks);
+        uc_get_banks(u, &o->banks);
     if (tc->cls->flags & CF_MEM) {
-        uc_mem_read(uc, SCRATCH_BASE, o->scratch, SCRATCH_SIZE);
-        uc_mem_read(uc, CODE_PAGE, o->code, sizeof(o->code));
+        u->api.mem_read(u->uc, SCRATCH_BASE, o->scratch, SCRATCH_SIZE);
+        u->api.mem_read(u->uc, CODE_PAGE, o->code, sizeof(o->code));
     }
 }
 
@@ -1441,7 +1532,7 @@ static void run_armhv(struct harness *h, const struct test_case *tc, struct outc
         cpu->spsr = tc->init.spsr;
     memcpy(cpu->r, tc->init.r, sizeof(cpu->r));
     cpu->halted = 0;
-    aspace_write_bytes(&h->f->as, tc->addr, tc->code, tc->len);
+    aspace_write_bytes(&h->f->as, tc->addr, tc->code, tc->len + TRAILER_LEN);
 
     memcpy(before, cpu->exceptions_taken, sizeof(before));
     cpu_run(cpu, 1);
@@ -1724,18 +1815,21 @@ static int harness_init(struct harness *h, uint64_t seed)
     }
     aspace_write_bytes(&h->f->as, 0, h->image, RAM_SIZE);
 
-    uc_err err = uc_open(UC_ARCH_ARM, UC_MODE_ARM, &h->u.uc);
+    struct uc_side *u = &h->u;
+    if (uc_api_load(&u->api) < 0)
+        return -EIO;
+    uc_err err = u->api.open(UC_ARCH_ARM, UC_MODE_ARM, &u->uc);
     if (err == UC_ERR_OK)
-        err = uc_ctl_set_cpu_model(h->u.uc, UC_CPU_ARM_926);
+        err = u->api.ctl(u->uc, UC_CTL_WRITE(UC_CTL_CPU_MODEL, 1), (int)UC_CPU_ARM_926);
     if (err == UC_ERR_OK)
-        err = uc_mem_map(h->u.uc, 0, RAM_SIZE, UC_PROT_ALL);
+        err = u->api.mem_map(u->uc, 0, RAM_SIZE, UC_PROT_ALL);
     if (err == UC_ERR_OK)
-        err = uc_mem_write(h->u.uc, 0, h->image, RAM_SIZE);
+        err = u->api.mem_write(u->uc, 0, h->image, RAM_SIZE);
     uc_hook hook;
     if (err == UC_ERR_OK)
-        err = uc_hook_add(h->u.uc, &hook, UC_HOOK_INTR, (void *)uc_hook_intr_cb, &h->u, 1, 0);
+        err = u->api.hook_add(u->uc, &hook, UC_HOOK_INTR, (void *)uc_hook_intr_cb, u, 1, 0);
     if (err != UC_ERR_OK) {
-        fprintf(stderr, "unicorn-diff: unicorn setup failed: %s\n", uc_strerror(err));
+        fprintf(stderr, "unicorn-diff: unicorn setup failed: %s\n", u->api.strerror(err));
         return -EIO;
     }
     h->have_cs = cs_open(CS_ARCH_ARM, CS_MODE_ARM, &h->cs[0]) == CS_ERR_OK &&
@@ -1750,7 +1844,7 @@ static void harness_free(struct harness *h)
         cs_close(&h->cs[1]);
     }
     if (h->u.uc)
-        uc_close(h->u.uc);
+        h->u.api.close(h->u.uc);
     if (h->f)
         fixture_free(h->f);
     free(h->image);
@@ -1763,17 +1857,15 @@ static void harness_free(struct harness *h)
 static int self_check(struct harness *h)
 {
     static const uint32_t prog[2] = { 0xe3a01001, 0xe3a02002 };   /* mov r1,#1; mov r2,#2 */
-    uc_engine *uc = h->u.uc;
-    uc_mem_write(uc, CASE_ADDR, prog, sizeof(prog));
-    uc_ctl_remove_cache(uc, CASE_ADDR, CASE_ADDR + sizeof(prog));
-    uc_set(uc, UC_ARM_REG_CPSR, MODE_SVC | PSR_I | PSR_F);
-    uc_set(uc, UC_ARM_REG_R1, 0);
-    uc_set(uc, UC_ARM_REG_R2, 0);
-    uc_err err = uc_emu_start(uc, CASE_ADDR, UC_UNTIL, 0, 1);
-    bool ok = err == UC_ERR_OK && uc_get(uc, UC_ARM_REG_R1) == 1 &&
-              uc_get(uc, UC_ARM_REG_R2) == 0 && uc_get(uc, UC_ARM_REG_PC) == CASE_ADDR + 4;
-    uc_mem_write(uc, CASE_ADDR, h->image + CASE_ADDR, sizeof(prog));
-    uc_ctl_remove_cache(uc, CASE_ADDR, CASE_ADDR + sizeof(prog));
+    struct uc_side *u = &h->u;
+    uc_put_mem(u, CASE_ADDR, prog, sizeof(prog));
+    uc_set(u, UC_ARM_REG_CPSR, MODE_SVC | PSR_I | PSR_F);
+    uc_set(u, UC_ARM_REG_R1, 0);
+    uc_set(u, UC_ARM_REG_R2, 0);
+    uc_err err = u->api.emu_start(u->uc, CASE_ADDR, UC_UNTIL, 0, 1);
+    bool ok = err == UC_ERR_OK && uc_get(u, UC_ARM_REG_R1) == 1 &&
+              uc_get(u, UC_ARM_REG_R2) == 0 && uc_get(u, UC_ARM_REG_PC) == CASE_ADDR + 4;
+    uc_put_mem(u, CASE_ADDR, h->image + CASE_ADDR, sizeof(prog));
     if (!ok) {
         fprintf(stderr, "unicorn-diff: unicorn does not stop after one instruction\n");
         return -1;
@@ -1788,14 +1880,16 @@ struct options {
     bool verbose;
     bool stats;
     long only;
+    unsigned start;
     unsigned max_fail;
 };
 
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: unicorn-diff [--seed N] [--count N] [--set arm|thumb|both] [--only INDEX]\n"
-            "                    [--max-fail N] [--stats] [--verbose] [--list-exclusions]\n"
+            "usage: unicorn-diff [--seed N] [--count N] [--set arm|thumb|both] [--start INDEX]\n"
+            "                    [--only INDEX] [--max-fail N] [--stats] [--verbose]\n"
+            "                    [--list-exclusions]\n"
             "Runs N random ARMv5TE instructions per set (default %u) on armhv's ARM926 and\n"
             "on libunicorn's, comparing registers, NZCVQ, mode, SPSR and memory after each.\n",
             DEFAULT_COUNT);
@@ -1844,7 +1938,8 @@ static int parse_options(int argc, char **argv, struct options *o)
             }
             i++;
         } else if (val && (!strcmp(a, "--seed") || !strcmp(a, "--count") ||
-                           !strcmp(a, "--only") || !strcmp(a, "--max-fail"))) {
+                           !strcmp(a, "--only") || !strcmp(a, "--start") ||
+                           !strcmp(a, "--max-fail"))) {
             if (parse_uint(val, &n) < 0 || (strcmp(a, "--seed") && n > 0xffffffffu)) {
                 fprintf(stderr, "unicorn-diff: bad number '%s' for %s\n", val, a);
                 return -1;
@@ -1855,6 +1950,8 @@ static int parse_options(int argc, char **argv, struct options *o)
                 o->count = (unsigned)n;
             else if (!strcmp(a, "--only"))
                 o->only = (long)n;
+            else if (!strcmp(a, "--start"))
+                o->start = (unsigned)n;
             else
                 o->max_fail = n ? (unsigned)n : 1;
             i++;
@@ -1898,8 +1995,8 @@ int main(int argc, char **argv)
     for (unsigned set = 0; set < SET_COUNT && mismatches < opt.max_fail; set++) {
         if (!opt.sets[set])
             continue;
-        unsigned first = opt.only >= 0 ? (unsigned)opt.only : 0;
-        unsigned last = opt.only >= 0 ? first + 1 : opt.count;
+        unsigned first = opt.only >= 0 ? (unsigned)opt.only : opt.start;
+        unsigned last = opt.only >= 0 ? first + 1 : opt.start + opt.count;
         for (unsigned i = first; i < last && mismatches < opt.max_fail; i++) {
             unsigned ci = make_case(opt.seed, set, i, tc);
             fill_memory(&h, tc);
