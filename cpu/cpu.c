@@ -10,6 +10,22 @@
 #include "base/trace.h"
 #include "cpu/decode.h"
 
+static void tlb_entry_clear(struct tlb_entry *e)
+{
+    e->tag_read = e->tag_write = e->tag_exec = e->tag_translated = TLB_INVALID;
+    e->code[0] = e->code[1] = NULL;
+}
+
+static void tlb_clear_all(struct arm_cpu *cpu)
+{
+    for (unsigned p = 0; p < 2; p++) {
+        for (unsigned i = 0; i < TLB_ENTRIES; i++)
+            tlb_entry_clear(&cpu->tlb[p][i]);
+        cpu->tlb_used_count[p] = 0;
+    }
+    cpu->tlb_used_overflow = false;
+}
+
 void cpu_init(struct arm_cpu *cpu, const struct cpu_model *model, unsigned index)
 {
     memset(cpu, 0, sizeof(*cpu));
@@ -39,7 +55,7 @@ void cpu_reset(struct arm_cpu *cpu)
     cpu->excl_addr = ~0u;
     cp15_reset(cpu);
     cpu->tlb_cur = cpu->tlb[1];
-    cpu_tlb_flush(cpu);
+    tlb_clear_all(cpu);
     /* Reset vector: 0 or 0xffff0000 with high vectors (SCTLR.V). */
     cpu->r[15] = (cpu->cp15.sctlr & SCTLR_V) ? 0xffff0000u : 0;
 }
@@ -325,20 +341,20 @@ bool cpu_check_interrupts(struct arm_cpu *cpu)
 
 void cpu_tlb_flush(struct arm_cpu *cpu)
 {
+    if (cpu->tlb_used_overflow) {
+        tlb_clear_all(cpu);
+        return;
+    }
     for (unsigned p = 0; p < 2; p++) {
-        for (unsigned i = 0; i < TLB_ENTRIES; i++) {
-            struct tlb_entry *e = &cpu->tlb[p][i];
-            e->tag_read = e->tag_write = e->tag_exec = e->tag_translated = TLB_INVALID;
-            e->code[0] = e->code[1] = NULL;
-        }
+        for (unsigned i = 0; i < cpu->tlb_used_count[p]; i++)
+            tlb_entry_clear(&cpu->tlb[p][cpu->tlb_used[p][i]]);
+        cpu->tlb_used_count[p] = 0;
     }
 }
 
 void cpu_tlb_flush_page(struct arm_cpu *cpu, uint32_t va)
 {
-    for (unsigned p = 0; p < 2; p++) {
-        struct tlb_entry *e = &cpu->tlb[p][tlb_index(va)];
-        e->tag_read = e->tag_write = e->tag_exec = e->tag_translated = TLB_INVALID;
-        e->code[0] = e->code[1] = NULL;
-    }
+    /* The entry stays in tlb_used: clearing it twice is harmless. */
+    for (unsigned p = 0; p < 2; p++)
+        tlb_entry_clear(&cpu->tlb[p][tlb_index(va)]);
 }

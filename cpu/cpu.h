@@ -204,6 +204,11 @@ struct arm_cpu {
 
     /* --- memory --- */
     struct tlb_entry tlb[2][TLB_ENTRIES];  /* [0] PL0, [1] PL1 */
+    /* Indices filled since the last full flush, so a flush (Linux flushes
+     * the whole TLB on every ARMv5 context switch) touches only those. */
+    uint16_t tlb_used[2][TLB_ENTRIES];
+    unsigned tlb_used_count[2];
+    bool tlb_used_overflow;     /* the lists overflowed: flush everything */
     const struct cpu_memory_ops *mem;
     void *mem_opaque;                      /* the mmu layer's per-cpu context */
     struct decode_cache *dcache;
@@ -300,6 +305,17 @@ uint64_t cpu_run(struct arm_cpu *cpu, uint64_t budget);
 
 /* Drops every TLB entry (both privilege levels). */
 void cpu_tlb_flush(struct arm_cpu *cpu);
+
+/* The mmu layer calls this before filling an entry that held nothing. */
+static inline void cpu_tlb_note_fill(struct arm_cpu *cpu, unsigned priv, unsigned index)
+{
+    if (cpu->tlb[priv][index].tag_translated != TLB_INVALID)
+        return;
+    if (cpu->tlb_used_count[priv] < TLB_ENTRIES)
+        cpu->tlb_used[priv][cpu->tlb_used_count[priv]++] = (uint16_t)index;
+    else
+        cpu->tlb_used_overflow = true;  /* after per-page flushes refilled entries */
+}
 /* Drops the entries that map va's page. */
 void cpu_tlb_flush_page(struct arm_cpu *cpu, uint32_t va);
 

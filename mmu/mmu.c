@@ -127,6 +127,7 @@ static struct tlb_entry *tlb_fill(struct arm_cpu *cpu, uint32_t va, bool user,
     uint64_t pa_page = t->pa & ~(uint64_t)(TLB_PAGE_SIZE - 1);
     uint32_t pfn = (uint32_t)(pa_page >> TLB_PAGE_SHIFT);
 
+    cpu_tlb_note_fill(cpu, user ? 0 : 1, tlb_index(va));
     bool same = e->phys_page == pfn && e->tag_translated == va_page;
     if (!same) {
         e->tag_exec = TLB_INVALID;

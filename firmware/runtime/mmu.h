@@ -17,13 +17,13 @@
 
 #include "types.h"
 
-/* AP encodings (ARM ARM B4.4.1, table B4-1), see mmu.c for the S/R cases. */
+/* AP encodings (ARM ARM B4.4, table B4-1), see mmu.c for the S/R cases. */
 #define AP_NONE     0u  /* depends on SCTLR.S/R */
 #define AP_PRIV     1u  /* privileged RW, user none */
 #define AP_USER_RO  2u  /* privileged RW, user RO */
 #define AP_FULL     3u  /* RW for both */
 
-/* DACR values per domain (ARM ARM B4.4.2). */
+/* DACR values per domain (ARM ARM B4.4). */
 #define DOMAIN_NOACCESS 0u
 #define DOMAIN_CLIENT   1u
 #define DOMAIN_MANAGER  3u

@@ -13,12 +13,12 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include "types.h"
 
 #include "cpu.h"
 #include "exc.h"
 #include "mmu.h"
 #include "sp804.h"
+#include "types.h"
 #include "versatilepb.h"
 #include "vic.h"
 
@@ -52,7 +52,7 @@ __attribute__((noreturn)) void system_reset(void);
 
 /* Fail unless got == want, naming the check and the source line. */
 #define TEST_EQ(what, got, want) do {                                         \
-        u32 got_ = (u32)(got), want_ = (u32)(want);            \
+        u32 got_ = (u32)(got), want_ = (u32)(want);                           \
         if (got_ != want_)                                                    \
             test_fail("%s: got 0x%08x, expected 0x%08x (line %d)",            \
                       (what), got_, want_, __LINE__);                         \
@@ -71,12 +71,12 @@ __attribute__((noreturn)) void system_reset(void);
  * that line as a failure.
  */
 #define TEST_EQ_QEMU_DEVIATION(what, got, want, qemu_got) do {                \
-        u32 qgot_ = (u32)(got), qwant_ = (u32)(want);            \
-        if (qgot_ != qwant_ && qgot_ == (u32)(qemu_got))                    \
+        u32 qgot_ = (u32)(got), qwant_ = (u32)(want);                         \
+        if (qgot_ != qwant_ && qgot_ == (u32)(qemu_got))                      \
             printf("WARN: qemu-deviation: %s: got 0x%08x, ARM ARM requires "  \
-                   "0x%08x (line %d)\n", (what), qgot_, qwant_, __LINE__);     \
+                   "0x%08x (line %d)\n", (what), qgot_, qwant_, __LINE__);    \
         else                                                                  \
-            TEST_EQ(what, qgot_, qwant_);                                       \
+            TEST_EQ(what, qgot_, qwant_);                                     \
     } while (0)
 
 int main(void);

@@ -18,8 +18,9 @@
  *     SVC mode, I set, F unchanged, T clear; return restores the flags.
  *  4. Undefined instruction entry: LR = insn + 4 (ARM) / + 2 (Thumb).
  *  5. Prefetch abort by BKPT: LR = insn + 4 in both states.
- *  6. Data abort by alignment fault (SCTLR.A, MMU off: alignment checking
- *     does not depend on the MMU) and by translation fault (MMU on): FSR,
+ *  6. Data abort by alignment fault (SCTLR.A with the MMU off: alignment
+ *     is checked whether or not the MMU is enabled, ARM ARM B4.3) and by
+ *     translation fault (MMU on): FSR,
  *     FAR, LR = insn + 8 (ARM and Thumb); unaligned LDR with A = 0 rotates.
  *  7. Exception return by MOVS pc, lr; LDM ^ ; SUBS pc, lr, #4 (skip) and
  *     SUBS pc, lr, #8 (retry after fixing the base register).
@@ -53,6 +54,7 @@ _Static_assert(__builtin_offsetof(struct bank_io, fiq_hi_save) == 256, "asm offs
 
 void exc_bank_test(struct bank_io *io);
 __asm__(
+"   .syntax unified\n"
 "   .text\n"
 "   .arm\n"
 /* Switch to a mode with IRQ/FIQ masked, save its r13/r14(/SPSR), write new ones. */
@@ -238,6 +240,7 @@ static void check_entry(const char *what, u32 mode, u32 old_cpsr)
 void exc_user_roundtrip(u32 *out);
 extern const char exc_user_svc_insn[];
 __asm__(
+"   .syntax unified\n"
 "   .text\n"
 "   .arm\n"
 "   .global exc_user_roundtrip\n"
@@ -292,6 +295,7 @@ u32 exc_svc_arm(u32 cpsr);          /* runs SVC with this CPSR, returns CPSR aft
 u32 exc_svc_thumb(void);
 extern const char exc_svc_arm_insn[], exc_svc_thumb_insn[];
 __asm__(
+"   .syntax unified\n"
 "   .text\n"
 "   .arm\n"
 "   .global exc_svc_arm\n"
@@ -372,6 +376,7 @@ u32 exc_undef_arm(void), exc_undef_thumb(void), exc_bkpt_arm(void), exc_bkpt_thu
 extern const char exc_undef_arm_insn[], exc_undef_thumb_insn[];
 extern const char exc_bkpt_arm_insn[], exc_bkpt_thumb_insn[];
 __asm__(
+"   .syntax unified\n"
 "   .text\n"
 "   .arm\n"
 "   .global exc_undef_arm\n"
@@ -380,7 +385,7 @@ __asm__(
 "   mov     r0, #1\n"
 "   .global exc_undef_arm_insn\n"
 "exc_undef_arm_insn:\n"
-/* cond=AL, bits[27:20]=0x7f, bits[7:4]=0xf: architecturally undefined (A3.16.5) */
+/* cond=AL, bits[27:20]=0x7f, bits[7:4]=0xf: architecturally undefined (ARM ARM A3.16) */
 "   .word   0xe7f000f0\n"
 "   bx      lr\n"
 "   .size exc_undef_arm, . - exc_undef_arm\n"
@@ -401,7 +406,7 @@ __asm__(
 "   movs    r0, #1\n"
 "   .global exc_undef_thumb_insn\n"
 "exc_undef_thumb_insn:\n"
-/* B<cond> with cond = 1110 is UNDEFINED in Thumb (ARM ARM A7.1.14) */
+/* B<cond> with cond = 1110 is UNDEFINED in Thumb (ARM ARM A7.1, B(1)) */
 "   .short  0xde00\n"
 "   bx      lr\n"
 "   .size exc_undef_thumb, . - exc_undef_thumb\n"
@@ -471,6 +476,7 @@ static void test_undef_and_bkpt(void)
 u32 exc_ldr_arm(u32 addr), exc_ldrh_arm(u32 addr), exc_ldr_thumb(u32 addr);
 extern const char exc_ldr_arm_insn[], exc_ldrh_arm_insn[], exc_ldr_thumb_insn[];
 __asm__(
+"   .syntax unified\n"
 "   .text\n"
 "   .arm\n"
 "   .global exc_ldr_arm\n"
@@ -528,7 +534,7 @@ static void test_alignment_faults(void)
 
     /*
      * A = 0 on ARMv5: an unaligned LDR reads the aligned word and rotates
-     * it right by 8 * address[1:0] (ARM ARM A4.1.23).  QEMU instead
+     * it right by 8 * address[1:0] (ARM ARM A4.1, LDR).  QEMU instead
      * performs an ARMv6-style unaligned load (0x55443322).
      */
     r = exc_ldr_arm(base + 1);
@@ -611,6 +617,7 @@ void raw_dabort_retry(void), raw_dabort_skip(void), raw_undef_ldm(void), raw_und
 u32 exc_undef_r2(u32 cpsr);     /* undefined insn with this CPSR; returns r2 */
 u32 exc_undef_r2_cpsr;          /* CPSR read back after the return */
 __asm__(
+"   .syntax unified\n"
 "   .text\n"
 "   .arm\n"
 "   .global raw_dabort_retry\n"
@@ -684,6 +691,7 @@ static void test_return_variants(void)
 void raw_svc_low(void), raw_svc_high(void);
 u32 exc_svc_r0(void);
 __asm__(
+"   .syntax unified\n"
 "   .text\n"
 "   .arm\n"
 "   .global raw_svc_low\n"
@@ -740,6 +748,7 @@ void raw_fiq(void);
 void exc_fiq_probe(u32 *out);
 extern const char exc_fiq_unmask_next[], exc_fiq_sled_end[];
 __asm__(
+"   .syntax unified\n"
 "   .text\n"
 "   .arm\n"
 "   .global raw_fiq\n"

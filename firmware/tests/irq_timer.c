@@ -6,7 +6,7 @@
  * emulator must raise the timer line at the programmed rate, route it
  * through the VIC's enable/select/priority logic, deliver it only when
  * CPSR.I allows, wake a WFI even when IRQs are masked, and return from the
- * IRQ to the right instruction.  References: ARM ARM A2.6.8 (IRQ entry,
+ * IRQ to the right instruction.  References: ARM ARM A2.6 (IRQ entry,
  * LR = next instruction + 4), ARM926EJ-S TRM "c7, Wait for interrupt"
  * (MCR p15, 0, Rd, c7, c0, 4 wakes on nIRQ/nFIQ whatever the CPSR mask),
  * PL190 TRM 3.3 (VICVECTADDR read = ISR address of the highest-priority
@@ -94,6 +94,7 @@ static void irq_hook(struct exc_frame *f)
 void wfi_at(void), unmask_probe(void);
 extern const char wfi_next[], unmask_next[], unmask_sled_end[];
 __asm__(
+"   .syntax unified\n"
 "   .text\n"
 "   .arm\n"
 "   .global wfi_at\n"
