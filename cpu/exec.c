@@ -85,12 +85,44 @@ static struct decode_block *exec_lookup_block(struct arm_cpu *cpu, uint32_t pc)
     return block;
 }
 
+/*
+ * Straight-line run within one page and instruction set; returns the next
+ * PC. Always inlined with a constant `thumb`, so the slot index shift and
+ * the PC offset are immediates in each copy.
+ */
+static inline __attribute__((always_inline)) uint32_t
+run_page(struct arm_cpu *cpu, struct decode_block *block, uint32_t pc, uint64_t end,
+         const unsigned thumb)
+{
+    const uint32_t page = pc & TLB_PAGE_MASK;
+    const unsigned shift = thumb ? 1 : 2;
+    const uint32_t pc_offset = thumb ? 4 : 8;
+    for (;;) {
+        struct decoded_insn *slot = &block->slot[(pc & ~TLB_PAGE_MASK) >> shift];
+        cpu->r[15] = pc + pc_offset;
+        cpu->icount++;
+        if (slot->cond == COND_AL || cond_passed(cpu, slot->cond)) {
+            if (slot->handler(cpu, slot)) {
+                /* A branch that stays in the page continues here unless
+                 * something (interrupt, mode change, WFI) wants a look. */
+                pc = cpu->r[15];
+                if (cpu->exit_request || (pc & TLB_PAGE_MASK) != page ||
+                    cpu->thumb != thumb || cpu->icount == end)
+                    return pc;
+                continue;
+            }
+        }
+        pc += slot->len;
+        if (unlikely((pc & TLB_PAGE_MASK) != page || cpu->icount == end))
+            return pc;
+    }
+}
+
 uint64_t cpu_run(struct arm_cpu *cpu, uint64_t budget)
 {
     uint64_t start = cpu->icount;
     uint64_t end = start + budget;
 
-    cpu->exit_request = 0;
     while (cpu->icount < end && !cpu->halted) {
         cpu->exit_request = 0;
         cpu_check_interrupts(cpu);
@@ -101,32 +133,10 @@ uint64_t cpu_run(struct arm_cpu *cpu, uint64_t budget)
             continue;
         }
         cpu->cur_block = block;
-
-        /* Straight-line run within this page and instruction set. */
-        const uint32_t page = pc & TLB_PAGE_MASK;
-        const uint8_t thumb = cpu->thumb;
-        const unsigned shift = thumb ? 1 : 2;
-        const uint32_t pc_offset = thumb ? 4 : 8;
-        for (;;) {
-            struct decoded_insn *slot = &block->slot[(pc & ~TLB_PAGE_MASK) >> shift];
-            cpu->r[15] = pc + pc_offset;
-            cpu->icount++;
-            if (slot->cond == COND_AL || cond_passed(cpu, slot->cond)) {
-                if (slot->handler(cpu, slot)) {
-                    /* A branch that stays in the page continues here unless
-                     * something (interrupt, mode change, WFI) wants a look. */
-                    pc = cpu->r[15];
-                    if (cpu->exit_request || (pc & TLB_PAGE_MASK) != page ||
-                        cpu->thumb != thumb || cpu->icount == end)
-                        break;
-                    continue;
-                }
-            }
-            pc += slot->len;
-            if (unlikely((pc & TLB_PAGE_MASK) != page || cpu->icount == end))
-                break;
-        }
-        cpu->r[15] = pc;
+        if (cpu->thumb)
+            cpu->r[15] = run_page(cpu, block, pc, end, 1);
+        else
+            cpu->r[15] = run_page(cpu, block, pc, end, 0);
     }
     cpu->exit_request = 0;
     return cpu->icount - start;

@@ -189,6 +189,28 @@ static int cmd_break(struct monitor *mon, int argc, char **argv)
     return 0;
 }
 
+/* devices [NAME]: every device (or one) with its registers by name. */
+static int cmd_devices(struct monitor *mon, int argc, char **argv)
+{
+    struct machine *m = mon->machine;
+    bool found = false;
+    for (unsigned i = 0; i < m->device_count; i++) {
+        struct device *dev = m->device[i];
+        if (argc > 1 && strcmp(argv[1], dev->name) != 0)
+            continue;
+        found = true;
+        fprintf(mon->out, "%s (%s) at 0x%08llx, %llu bytes\n", dev->name, dev->type,
+                (unsigned long long)dev->base, (unsigned long long)dev->size);
+        if (dev->dump && argc > 1)
+            dev->dump(dev, mon->out);
+    }
+    if (argc > 1 && !found) {
+        fprintf(mon->out, "error: no device '%s' (try devices)\n", argv[1]);
+        return -1;
+    }
+    return 0;
+}
+
 static int cmd_help(struct monitor *mon, int argc, char **argv);
 
 const struct monitor_command monitor_commands[] = {
@@ -199,6 +221,8 @@ const struct monitor_command monitor_commands[] = {
       cmd_step },
     { "cont", "", "Resume running the machine.", cmd_cont },
     { "x", "ADDR [COUNT]", "Show COUNT words (default 4) at virtual address ADDR.", cmd_x },
+    { "devices", "[NAME]", "List the devices, or show one device's registers by name.",
+      cmd_devices },
     { "break", "[ADDR]", "Set a breakpoint at virtual address ADDR, or list them.",
       cmd_break },
     { "quit", "", "Leave the emulator.", cmd_quit },
