@@ -132,8 +132,15 @@ enum machine_stop_reason machine_run(struct machine *m, uint64_t budget)
             if (cpu->irq_line || cpu->fiq_line) {
                 cpu->halted = 0;
             } else {
-                if (!vclock_skip_to_next(&m->clock))
+                uint64_t ps = vclock_ps_to_next(&m->clock);
+                if (ps == UINT64_MAX)
                     return STOP_HALTED;
+                if (m->idle_wait) {
+                    m->idle_wait(m->idle_opaque, ps / 1000);
+                    if (!cpu->halted || m->stop_requested || m->shutdown_requested)
+                        continue;
+                }
+                vclock_skip_to_next(&m->clock);
                 continue;
             }
         }

@@ -21,6 +21,14 @@
 #define MACHINE_MAX_DEVICES 48
 #define MACHINE_MAX_SERIAL 4
 
+/* A disk image for the board's card slots ([diskN] in board.cfg). */
+struct machine_disk {
+    const char *image;          /* NULL: empty slot */
+    bool read_only;
+};
+
+#define MACHINE_MAX_DISKS 2
+
 /* What the user asked for; filled by the config parser. */
 struct machine_config {
     const char *board;          /* "versatilepb" */
@@ -29,6 +37,7 @@ struct machine_config {
     unsigned mhz;               /* virtual instructions per microsecond */
     uint64_t rtc_base;          /* Unix time the RTCs show at virtual time 0 */
     struct char_backend serial[MACHINE_MAX_SERIAL];
+    struct machine_disk disk[MACHINE_MAX_DISKS];
 };
 
 enum machine_stop_reason {
@@ -58,6 +67,15 @@ struct machine {
     bool shutdown_requested;
     int shutdown_status;        /* exit status for the frontend */
     const char *shutdown_why;   /* "guest reset via SYS_RESETCTL" */
+
+    /*
+     * Called when every CPU waits for an interrupt and the next event is
+     * ns_to_next nanoseconds of virtual time away, before time jumps there.
+     * The frontend may wait for host time to catch up (realtime) or for
+     * input that raises an interrupt; NULL jumps at once.
+     */
+    void (*idle_wait)(void *opaque, uint64_t ns_to_next);
+    void *idle_opaque;
 
     /* Breakpoints checked at instruction boundaries (monitor). */
     uint32_t breakpoint[16];

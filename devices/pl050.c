@@ -122,10 +122,11 @@ static uint32_t pl050_stat(const struct pl050 *kmi)
         stat |= STAT_KMIDATA;
     if (!(kmi->cr & CR_FKMIC))
         stat |= STAT_KMIC;
-    if (kmi->rx_full)
+    if (kmi->rx_full) {
         stat |= STAT_RXFULL;
-    if (odd_parity_bit(kmi->rx))
-        stat |= STAT_RXPARITY;
+        if (odd_parity_bit(kmi->rx))
+            stat |= STAT_RXPARITY;
+    }
     return stat;
 }
 

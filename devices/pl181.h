@@ -10,11 +10,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "devices/clock.h"
 #include "devices/device.h"
 #include "devices/irq.h"
 #include "devices/sdcard.h"
 
 #define PL181_FIFO_WORDS 16
+/* MCLK on the Versatile PB (the DT's xtal24mhz); the card clock divides it. */
+#define PL181_MCLK_HZ 24000000u
 
 struct pl181 {
     struct device dev;
@@ -22,6 +25,7 @@ struct pl181 {
     struct irq_line irq1;       /* MCIINTR1 */
     int irq0_level, irq1_level;
     struct sdcard *card;        /* NULL: empty slot. Owned: closed by destroy. */
+    struct clock_event data_timer;  /* read: no start bit within MCIDataTimer */
 
     uint32_t power;             /* MCIPower */
     uint32_t clock;             /* MCIClock */
@@ -47,10 +51,13 @@ struct pl181 {
 
 /*
  * card may be NULL (empty slot); the controller takes ownership of it.
- * Returns NULL when out of memory (card is then still the caller's).
+ * clock may be NULL: data timeouts of reads the card never starts are then
+ * not detected. Returns NULL when out of memory (card is then still the
+ * caller's).
  */
 struct pl181 *pl181_create(const char *name, uint64_t base, struct irq_line irq0,
-                           struct irq_line irq1, struct sdcard *card, struct trace *trace);
+                           struct irq_line irq1, struct sdcard *card, struct vclock *clock,
+                           struct trace *trace);
 
 /* Card-detect and write-protect switches of the slot, for the board's SYS_MCI. */
 bool pl181_card_present(struct pl181 *mmc);

@@ -288,11 +288,15 @@ void ps2_keyboard_key(struct ps2_keyboard *k, unsigned usage, bool down)
         trace_printf(d->trace, TRACE_UNIMP, "%s: scan code set %u not modelled, sending set 2",
                      d->name, k->scan_set);
     if (queue_room(d, PS2_KBD_BUFFER) < len) {
-        /* Buffer full: the keyboard reports the overrun once and loses the key. */
+        /* Buffer full: the key is lost and the overrun code goes in the
+         * buffer, over its last byte if need be (IBM keyboard reference). */
         d->dropped++;
-        if (queue_room(d, PS2_KBD_BUFFER) > 0 && (d->queue_count == 0 ||
-            d->queue[(d->queue_head + d->queue_count - 1) % PS2_QUEUE_SIZE] != SC2_OVERRUN))
+        uint8_t *last = d->queue_count
+            ? &d->queue[(d->queue_head + d->queue_count - 1) % PS2_QUEUE_SIZE] : NULL;
+        if (queue_room(d, PS2_KBD_BUFFER) > 0 && (!last || *last != SC2_OVERRUN))
             queue_push(d, SC2_OVERRUN);
+        else if (last)
+            *last = SC2_OVERRUN;
     } else {
         for (unsigned i = 0; i < len; i++)
             queue_push(d, seq[i]);

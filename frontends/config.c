@@ -19,6 +19,10 @@ const struct config_key config_schema[] = {
     { "machine", "mhz", CONFIG_UINT, "100", NULL,
       "Virtual clock: guest instructions per microsecond of virtual time. Guest time "
       "advances only with executed instructions, so runs are reproducible." },
+    { "machine", "realtime", CONFIG_CHOICE, "auto", "auto|yes|no",
+      "When the guest is idle, wait for host time to catch up with guest time (yes), or "
+      "jump straight to the next timer event (no). auto: yes when the console is a "
+      "terminal. Busy guests always run as fast as they can." },
     { "machine", "rtc", CONFIG_STRING, "host", NULL,
       "What the real-time clocks show at start: host (the host's current time) or a "
       "fixed UTC time YYYY-MM-DDTHH:MM:SS, which makes runs reproducible." },
@@ -33,6 +37,11 @@ const struct config_key config_schema[] = {
     { "serial#", "backend", CONFIG_STRING, NULL, NULL,
       "Where UART n goes: stdio, null, or file:PATH. serial0 defaults to stdio, the "
       "others to null." },
+    { "disk#", "image", CONFIG_PATH, NULL, NULL,
+      "Raw disk image for card slot n (versatilepb: the SD card in MMCI n). Writes go "
+      "to the file and are flushed to disk when the guest finishes a write command." },
+    { "disk#", "read-only", CONFIG_BOOL, "no", NULL,
+      "Present the card write-protected; the image file is opened read-only." },
     { "display", "backend", CONFIG_CHOICE, "none", "sdl|none",
       "Framebuffer window (sdl) or no display (none)." },
     { NULL, NULL, 0, NULL, NULL, NULL },
@@ -56,13 +65,15 @@ void config_free(struct config *cfg)
     config_init(cfg);
 }
 
-/* "serial#" matches "serial" followed by one digit 0-3. */
+/* "serial#" matches "serial" followed by one digit 0-3 ("disk#": 0-1). */
 static bool section_matches(const char *pattern, const char *section)
 {
     size_t len = strlen(pattern);
-    if (len && pattern[len - 1] == '#')
+    if (len && pattern[len - 1] == '#') {
+        char last = strcmp(pattern, "disk#") == 0 ? '1' : '3';
         return strncmp(pattern, section, len - 1) == 0 && section[len - 1] >= '0' &&
-               section[len - 1] <= '3' && section[len] == '\0';
+               section[len - 1] <= last && section[len] == '\0';
+    }
     return strcmp(pattern, section) == 0;
 }
 
@@ -468,6 +479,8 @@ void config_write_reference(FILE *out)
         if (strcmp(last, k->section) != 0) {
             if (!strcmp(k->section, "serial#"))
                 fputs("\n## [serial0] ... [serial3]\n\n", out);
+            else if (!strcmp(k->section, "disk#"))
+                fputs("\n## [disk0], [disk1]\n\n", out);
             else
                 fprintf(out, "\n## [%s]\n\n", k->section);
             fputs("| key | type | default | meaning |\n|---|---|---|---|\n", out);

@@ -61,12 +61,23 @@ struct session {
     struct machine machine;
     struct monitor monitor;
     struct serial_sink sink[MACHINE_MAX_SERIAL];
+    char *disk_path[MACHINE_MAX_DISKS];
     bool monitor_active;
     bool escape_pending;    /* Ctrl-A seen, waiting for the command key */
     bool stdin_closed;
     uint8_t pending[256];   /* typed bytes the UART could not take yet */
     size_t pending_len;
+    bool realtime;          /* idle guests wait for host time */
+    bool quit_requested;    /* Ctrl-A x seen while the machine was idle */
+    uint64_t host_start_ns, guest_start_ns;
 };
+
+static uint64_t host_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
 
 static void usage(FILE *out)
 {
@@ -192,6 +203,8 @@ static int build_machine_config(struct session *s, struct machine_config *mc)
         return -1;
     }
     mc->mhz = (unsigned)value;
+    const char *realtime = config_get(&s->cfg, "machine", "realtime");
+    s->realtime = !strcmp(realtime, "yes") || (!strcmp(realtime, "auto") && isatty(STDIN_FILENO));
     const char *rtc = config_get(&s->cfg, "machine", "rtc");
     if (!strcmp(rtc, "host")) {
         mc->rtc_base = (uint64_t)time(NULL);
@@ -221,6 +234,14 @@ static int build_machine_config(struct session *s, struct machine_config *mc)
         if (serial_sink_open(&s->sink[i], spec, origin, line) < 0)
             return -1;
         mc->serial[i] = serial_sink_backend(&s->sink[i]);
+    }
+    for (unsigned i = 0; i < MACHINE_MAX_DISKS; i++) {
+        char section[16];
+        snprintf(section, sizeof(section), "disk%u", i);
+        s->disk_path[i] = config_get_path(&s->cfg, section, "image");
+        mc->disk[i].image = s->disk_path[i];
+        if (config_get_bool(&s->cfg, section, "read-only", &mc->disk[i].read_only) < 0)
+            return -1;
     }
     return 0;
 }
@@ -339,6 +360,33 @@ static bool poll_terminal(struct session *s, int timeout_ms)
     return false;
 }
 
+/*
+ * The guest is idle until an event ns_to_next away. In realtime mode, wait
+ * (watching the terminal) until host time catches up with guest time, so
+ * an idle interactive guest costs no host CPU and its clock keeps pace with
+ * the wall clock. A busy guest never waits here.
+ */
+static void idle_wait(void *opaque, uint64_t ns_to_next)
+{
+    struct session *s = opaque;
+    struct machine *m = &s->machine;
+    if (!s->realtime)
+        return;
+    uint64_t guest = vclock_now_ns(&m->clock) - s->guest_start_ns + ns_to_next;
+    uint64_t host = host_now_ns() - s->host_start_ns;
+    if (guest <= host)
+        return;
+    uint64_t wait_ms = (guest - host) / 1000000;
+    if (wait_ms > 100)
+        wait_ms = 100;  /* come back often for the monitor and Ctrl-A */
+    if (poll_terminal(s, (int)wait_ms)) {
+        s->quit_requested = true;
+        m->stop_requested = true;
+    }
+    if (s->monitor_active)
+        m->stop_requested = true;
+}
+
 /* ---- the monitor on stdio ---- */
 
 static char *monitor_read_line(bool tty)
@@ -420,6 +468,8 @@ static int run(struct session *s)
 
     terminal_enter_raw(&host_terminal);
     for (;;) {
+        if (s->quit_requested)
+            goto quit;
         if (s->monitor_active && run_monitor_console(s))
             return m->shutdown_requested ? m->shutdown_status : EXIT_OK;
 
@@ -521,6 +571,8 @@ int main(int argc, char **argv)
         goto out_machine;
 
     monitor_init(&s->monitor, m, stdout);
+    m->idle_wait = idle_wait;
+    m->idle_opaque = s;
     if (s->opt.script) {
         if (run_script(s, s->opt.script) < 0)
             goto out_machine;
@@ -532,6 +584,8 @@ int main(int argc, char **argv)
     s->monitor_active = s->opt.start_stopped && !s->monitor.resume;
     struct timespec started, finished;
     clock_gettime(CLOCK_MONOTONIC, &started);
+    s->host_start_ns = host_now_ns();
+    s->guest_start_ns = vclock_now_ns(&m->clock);
     status = run(s);
     clock_gettime(CLOCK_MONOTONIC, &finished);
     if (s->opt.stats) {
@@ -551,6 +605,8 @@ out_machine:
 out:
     for (unsigned i = 0; i < MACHINE_MAX_SERIAL; i++)
         serial_sink_close(&s->sink[i]);
+    for (unsigned i = 0; i < MACHINE_MAX_DISKS; i++)
+        free(s->disk_path[i]);
     config_free(&s->cfg);
     free(s->opt.overrides);
     free(s);

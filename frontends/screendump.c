@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include <zlib.h>
 
@@ -131,6 +132,9 @@ int screendump_write(const char *path, const uint32_t *xrgb, unsigned w, unsigne
     FILE *f = fopen(path, "wb");
     if (!f)
         return -errno;
+    /* Only a regular file of ours is removed on failure (not /dev/full...). */
+    struct stat st;
+    bool regular = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
     errno = 0;
     int rc = has_png_suffix(path) ? write_png(f, xrgb, w, h) : write_ppm(f, xrgb, w, h);
     /* A write error's errno (ENOSPC, EIO) says more than our -EIO. */
@@ -138,7 +142,7 @@ int screendump_write(const char *path, const uint32_t *xrgb, unsigned w, unsigne
         rc = -errno;
     if (fclose(f) != 0 && rc == 0)
         rc = errno ? -errno : -EIO;
-    if (rc < 0)
+    if (rc < 0 && regular)
         remove(path);
     return rc;
 }

@@ -18,7 +18,9 @@
 #include "base/report.h"
 #include "devices/pl011.h"
 #include "devices/pl031.h"
+#include "devices/pl181.h"
 #include "devices/pl190.h"
+#include "devices/smc91c111.h"
 #include "devices/sp804.h"
 #include "devices/versatile_i2c.h"
 #include "devices/versatile_sic.h"
@@ -38,6 +40,8 @@ enum vpb_model {
     VPB_PL031,
     VPB_PL011,
     VPB_I2C,            /* SBCon with the DS1338 RTC */
+    VPB_PL181,          /* MMCI; port = card slot (machine_config.disk) */
+    VPB_SMC91C111,
 };
 
 enum vpb_irq_kind { IRQ_NONE, IRQ_CPU, IRQ_VIC, IRQ_SIC };
@@ -58,8 +62,12 @@ struct vpb_slot {
     const char *name;
     uint32_t base;
     struct vpb_irq irq;     /* the DT's (first) interrupt */
-    unsigned port;          /* PL011: index into machine_config.serial */
+    unsigned port;          /* PL011: machine_config.serial; PL181: .disk */
 };
+
+/* MCIINTR1 of MMCI0/1, the DT's second interrupt. QEMU wires SIC 1 and 2;
+ * Linux attaches its PIO handler to the DT's line, so follow the DT. */
+static const struct vpb_irq vpb_mmci_irq1[2] = { SIC(23), SIC(2) };
 
 static const struct vpb_slot vpb_map[] = {
     /* model        name        base        irq       serial port */
@@ -68,14 +76,14 @@ static const struct vpb_slot vpb_map[] = {
     { VPB_I2C,      "i2c",      0x10002000, NO_IRQ,  NO_PORT },
     { VPB_SIC,      "sic",      0x10003000, VIC(31), NO_PORT },
     { VPB_ABSENT,   "aaci",     0x10004000, VIC(24), NO_PORT },  /* QEMU: SIC 24 */
-    { VPB_ABSENT,   "mmci0",    0x10005000, SIC(22), NO_PORT },  /* and SIC 23 (QEMU: 1) */
+    { VPB_PL181,    "mmci0",    0x10005000, SIC(22), 0       },  /* and SIC 23 (QEMU: 1) */
     { VPB_ABSENT,   "kmi0",     0x10006000, SIC(3),  NO_PORT },
     { VPB_ABSENT,   "kmi1",     0x10007000, SIC(4),  NO_PORT },
     { VPB_ABSENT,   "lcd",      0x10008000, NO_IRQ,  NO_PORT },
     { VPB_PL011,    "uart3",    0x10009000, SIC(6),  3       },
     { VPB_ABSENT,   "sci1",     0x1000a000, SIC(5),  NO_PORT },
-    { VPB_ABSENT,   "mmci1",    0x1000b000, SIC(1),  NO_PORT },  /* and SIC 2 (QEMU: 23, 2) */
-    { VPB_ABSENT,   "eth",      0x10010000, VIC(25), NO_PORT },  /* QEMU: SIC 25 */
+    { VPB_PL181,    "mmci1",    0x1000b000, SIC(1),  1       },  /* and SIC 2 (QEMU: 23, 2) */
+    { VPB_SMC91C111, "eth",     0x10010000, VIC(25), NO_PORT },  /* QEMU: SIC 25 */
     { VPB_ABSENT,   "ssmc",     0x10100000, NO_IRQ,  NO_PORT },
     { VPB_ABSENT,   "mpmc",     0x10110000, NO_IRQ,  NO_PORT },
     { VPB_ABSENT,   "clcd",     0x10120000, VIC(16), NO_PORT },
@@ -109,6 +117,9 @@ struct vpb_build {
     struct pl190 *vic;
     struct versatile_sic *sic;
     struct pl011 *uart[MACHINE_MAX_SERIAL];
+    struct versatile_sysregs *sys;
+    struct pl181 *mmci[MACHINE_MAX_DISKS];
+    int error;              /* set by vpb_create_device when it reports one */
 };
 
 static void vpb_cpu_input(void *opaque, unsigned line, int level)
@@ -166,6 +177,7 @@ static struct device *vpb_create_device(struct vpb_build *b, const struct vpb_sl
         struct versatile_sysregs *sys = versatile_sysregs_create(
             slot->name, slot->base, VERSATILE_SYS_ID_PB926, VERSATILE_PROC_ID_ARM926,
             vpb_reset_request, m, &m->clock, &m->trace);
+        b->sys = sys;
         return sys ? &sys->dev : NULL;
     }
     case VPB_SP804: {
@@ -187,6 +199,32 @@ static struct device *vpb_create_device(struct vpb_build *b, const struct vpb_sl
                                           &b->cfg->serial[slot->port], &m->clock, &m->trace);
         b->uart[slot->port] = uart;
         return uart ? &uart->dev : NULL;
+    }
+    case VPB_PL181: {
+        const struct machine_disk *disk = &b->cfg->disk[slot->port];
+        struct sdcard *card = NULL;
+        if (disk->image) {
+            char err[256];
+            card = sdcard_open(disk->image, disk->read_only, err, sizeof(err));
+            if (!card) {
+                report_error("[disk%u] image: %s", slot->port, err);
+                b->error = -EINVAL;
+                return NULL;
+            }
+        }
+        struct pl181 *mmc = pl181_create(slot->name, slot->base, irq,
+                                         vpb_irq(b, vpb_mmci_irq1[slot->port]), card,
+                                         &m->clock, &m->trace);
+        if (!mmc)
+            sdcard_close(card);
+        b->mmci[slot->port] = mmc;
+        return mmc ? &mmc->dev : NULL;
+    }
+    case VPB_SMC91C111: {
+        /* No host network yet: transmitted frames are dropped. */
+        struct smc91c111 *nic = smc91c111_create(slot->name, slot->base, irq, NULL,
+                                                 net_backend_null(), &m->trace);
+        return nic ? &nic->dev : NULL;
     }
     case VPB_ABSENT:
     default:
@@ -226,6 +264,8 @@ static int vpb_create(struct machine *m, const struct machine_config *cfg)
                 continue;
             struct device *dev = vpb_create_device(&b, slot);
             if (!dev) {
+                if (b.error)
+                    return b.error;
                 report_error("versatilepb: out of memory creating %s", slot->name);
                 return -ENOMEM;
             }
@@ -237,6 +277,11 @@ static int vpb_create(struct machine *m, const struct machine_config *cfg)
             }
         }
     }
+
+    /* SYS_MCI card-detect inputs follow the card slots. */
+    for (unsigned slot = 0; slot < MACHINE_MAX_DISKS; slot++)
+        if (b.sys && b.mmci[slot])
+            versatile_sysregs_set_card_present(b.sys, slot, pl181_card_present(b.mmci[slot]));
 
     /* Serial inputs in port order: the frontend's console is input 0 = UART0. */
     for (unsigned port = 0; port < MACHINE_MAX_SERIAL; port++) {

@@ -159,8 +159,14 @@ static const struct exclusion exclusions[] = {
     { "Thumb CBZ/CBNZ, IT and the hint space 0xbfxx",
       "ARMv6T2 encodings: UNDEFINED on ARMv5, but QEMU decodes them without a "
       "feature check" },
+    { "ADDS/ANDS/ORRS/... PC (data processing with S, Rd = PC, other than SUBS/MOVS)",
+      "ARM ARM: CPSR <- SPSR for every opcode (DDI 0100I A4.1); QEMU 5.0 (unicorn 2.0.1) "
+      "returns from the exception only for SUBS and MOVS and sets NZCV for the rest" },
+    { "MRC p15, 0, Rd, c1, c0, 0 (SCTLR)",
+      "QEMU resets the ARM926 SCTLR to 0x00090078; the ARM926EJ-S TRM (2.3.5, SBO bits "
+      "18 and 16) gives 0x00050078" },
     /* Out of scope of this harness */
-    { "coprocessor instructions other than MRC p15 c0/c1 reads",
+    { "coprocessor instructions other than the MRC p15 c0 ID reads",
       "change system state that the harness does not compare" },
     { "load/store with register offset and Rm == Rn",
       "harness limitation: the address cannot be steered into the scratch page" },
@@ -499,10 +505,13 @@ static void gen_arm_dp_pc(struct rng *g, struct test_case *tc)
     put_arm(tc, dp_encode(arm_cond(g), op, 0, rn, 15) | operand2);
 }
 
-/* Rd = PC with S: exception return, CPSR <- SPSR (DDI 0100I A4.1, A2.6). */
+/*
+ * Rd = PC with S: exception return, CPSR <- SPSR (DDI 0100I A4.1, A2.6).
+ * Only SUBS and MOVS: see exclusions[] for the others.
+ */
 static void gen_arm_dp_excret(struct rng *g, struct test_case *tc)
 {
-    static const unsigned ops[] = { OP_SUB, OP_ADD, OP_MOV, OP_AND, OP_ORR };
+    static const unsigned ops[] = { OP_SUB, OP_MOV };
     unsigned op, rn;
     uint32_t operand2 = dp_pc_operands(g, tc, &op, ops, ARRAY_SIZE(ops), &rn);
     tc->init.spsr = random_psr(g, true);
@@ -580,10 +589,7 @@ static void gen_arm_ldst_imm(struct rng *g, struct test_case *tc)
             imm &= ~3u;
     } else {
         rn = pick_reg(g, wb ? REGS_NOPC & ~REG_BIT(rt) : REGS_NOPC);
-        uint32_t a = scratch_addr(g, size, size);
-        if (!p && w)
-            imm = rng_below(g, 256);  /* LDRT/STRT: post-indexed */
-        steer_base(tc, rn, a, imm, p, u);
+        steer_base(tc, rn, scratch_addr(g, size, size), imm, p, u);
     }
     put_arm(tc, arm_cond(g) | 0x04000000 | p << 24 | u << 23 | b << 22 | w << 21 | l << 20 |
                 rn << 16 | rt << 12 | imm);
@@ -840,12 +846,12 @@ static void gen_arm_msr_mrs(struct rng *g, struct test_case *tc)
     }
 }
 
-/* MRC p15 ID/control reads: MIDR, CTR, SCTLR (ARM926EJ-S TRM 2.3). */
+/* MRC p15 ID reads: MIDR, CTR (ARM926EJ-S TRM 2.3.2, 2.3.3). */
 static void gen_arm_cp15_id(struct rng *g, struct test_case *tc)
 {
     static const struct {
         unsigned crn, opc2;
-    } regs[] = { { 0, 0 }, { 0, 1 }, { 1, 0 } };
+    } regs[] = { { 0, 0 }, { 0, 1 } };
     unsigned k = rng_below(g, ARRAY_SIZE(regs));
     put_arm(tc, arm_cond(g) | 0x0e100f10 | regs[k].crn << 16 | pick_reg(g, REGS_NOPC) << 12 |
                 regs[k].opc2 << 5);
@@ -1482,14 +1488,9 @@ static void run_unicorn(struct harness *h, const struct test_case *tc, struct ou
         uc_set(u, UC_ARM_REG_SPSR, tc->init.spsr);
     for (unsigned r = 0; r < 15; r++)
         uc_set(u, uc_gpr[r], tc->init.r[r]);
+    bool cpsr_taken = !((uc_get(u, UC_ARM_REG_CPSR) ^ cpsr) & CPSR_CMP_MASK);
     uc_put_mem(u, tc->addr, tc->code, tc->len + TRAILER_LEN);
 
-    /*
-     * Start every case from an empty translation cache: blocks translated
-     * in an earlier case (a branch target, say) were seen to run past the
-     * count = 1 limit when a later case jumped into them.
-     */
-    u->api.ctl(u->uc, UC_CTL_WRITE(UC_CTL_TB_FLUSH, 0));
     u->intno = -1;
     uc_err err = u->api.emu_start(u->uc, tc->addr | tc->thumb, UC_UNTIL, 0, 1);
 
@@ -1511,6 +1512,8 @@ static void run_unicorn(struct harness *h, const struct test_case *tc, struct ou
         o->exc = EXK_NONE;  /* branched out of RAM; the instruction itself completed */
     else if (err != UC_ERR_OK)
         o->error = u->api.strerror(err);
+    if (!cpsr_taken)
+        o->error = "unicorn did not accept the initial CPSR";
 
     if (tc->cls->flags & CF_BANKS)
         uc_get_banks(u, &o->banks);
@@ -1811,6 +1814,16 @@ static int harness_init(struct harness *h, uint64_t seed)
     aspace_read_bytes(&h->f->as, 0, h->image, 0x100);
     for (uint32_t a = 0x100; a < RAM_SIZE; a += 4) {
         uint32_t v = rng_u32(&g);
+        /*
+         * No Thumb IT (0xbfxx) anywhere: unicorn 2.0.1 sets a "no exit
+         * request inside an IT block" flag when it translates one and does
+         * not always clear it, after which count = 1 no longer stops at the
+         * next block and later cases run on past their instruction.
+         */
+        if ((v >> 8 & 0xff) == 0xbf)
+            v &= ~0x8000u;
+        if ((v >> 24) == 0xbf)
+            v &= ~0x80000000u;
         memcpy(h->image + a, &v, 4);
     }
     aspace_write_bytes(&h->f->as, 0, h->image, RAM_SIZE);
@@ -1966,7 +1979,18 @@ static int parse_options(int argc, char **argv, struct options *o)
 
 struct class_stats {
     unsigned run, failed;
+    unsigned exceptions;   /* cases that ended in an exception (both agreeing) */
+    unsigned regs_same;    /* cases that changed no register but the PC (a failed
+                            * condition, a store, CMP with equal flags...) */
 };
+
+/* True when, per unicorn, no register or flag changed and the PC moved on. */
+static bool case_left_regs_alone(const struct test_case *tc, const struct outcome *uo)
+{
+    return uo->exc == EXK_NONE && !memcmp(uo->st.r, tc->init.r, 15 * sizeof(uint32_t)) &&
+           !((uo->st.cpsr ^ tc->init.cpsr) & CPSR_CMP_MASK) &&
+           uo->st.r[15] == tc->addr + tc->len;
+}
 
 int main(int argc, char **argv)
 {
@@ -2006,12 +2030,21 @@ int main(int argc, char **argv)
             struct verdict v;
             compare(tc, uo, ho, &v);
             stats[set][ci].run++;
+            if (uo->exc != EXK_NONE && uo->exc == ho->exc)
+                stats[set][ci].exceptions++;
+            if (case_left_regs_alone(tc, uo))
+                stats[set][ci].regs_same++;
             if (opt.verbose) {
                 char enc[32], dis[128];
                 format_encoding(tc, enc, sizeof(enc));
                 disassemble(&h, tc, dis, sizeof(dis));
                 printf("%s %u %-14s %-9s %-32s %s\n", set_name[set], i, tc->cls->name, enc,
                        dis, verdict_ok(&v) ? "ok" : "MISMATCH");
+            }
+            if (verdict_ok(&v) && opt.verbose && opt.only >= 0) {
+                print_state("initial", &tc->init, 0, false, false);
+                print_state("unicorn", &uo->st, 0, false, false);
+                print_state("armhv", &ho->st, 0, false, false);
             }
             if (verdict_ok(&v)) {
                 ok[set]++;
@@ -2024,14 +2057,16 @@ int main(int argc, char **argv)
     }
 
     if (opt.stats) {
-        printf("%-6s %-16s %8s %8s\n", "set", "class", "run", "failed");
+        printf("%-6s %-16s %8s %8s %8s %8s\n", "set", "class", "run", "failed", "exc",
+               "regs-same");
         for (unsigned set = 0; set < SET_COUNT; set++) {
             unsigned n;
             const struct insn_class *cls = set_classes(set, &n);
             for (unsigned c = 0; c < n; c++)
                 if (stats[set][c].run)
-                    printf("%-6s %-16s %8u %8u\n", set_name[set], cls[c].name,
-                           stats[set][c].run, stats[set][c].failed);
+                    printf("%-6s %-16s %8u %8u %8u %8u\n", set_name[set], cls[c].name,
+                           stats[set][c].run, stats[set][c].failed,
+                           stats[set][c].exceptions, stats[set][c].regs_same);
         }
     }
     printf("unicorn-diff: arm %u ok, thumb %u ok, %u mismatches (seed %" PRIu64 ")\n",

@@ -888,6 +888,7 @@ START_TEST(test_board_map)
         { "uart2", 0x101f3000, 0x11 }, { "uart3", 0x10009000, 0x11 },
         { "timer01", 0x101e2000, 0x04 }, { "timer23", 0x101e3000, 0x04 },
         { "vic", 0x10140000, 0x90 }, { "rtc", 0x101e8000, 0x31 },
+        { "mmci0", 0x10005000, 0x81 }, { "mmci1", 0x1000b000, 0x81 },
     };
     for (unsigned i = 0; i < sizeof(expect) / sizeof(expect[0]); i++) {
         struct device *dev = machine_find_device(m, expect[i].name);
@@ -896,11 +897,10 @@ START_TEST(test_board_map)
         ck_assert_uint_eq(phys_read(m, expect[i].base + 0xfe0), expect[i].id0);
     }
     ck_assert_uint_eq(phys_read(m, 0x10000000), 0x41007004u);
-    /* Not modelled yet: KMI, CLCD, MMCI, Ethernet read as zero. */
-    ck_assert_uint_eq(phys_read(m, 0x10006fe0), 0);
-    ck_assert_uint_eq(phys_read(m, 0x10120fe0), 0);
-    ck_assert_uint_eq(phys_read(m, 0x10005fe0), 0);
-    ck_assert_uint_eq(phys_read(m, 0x10010000), 0);
+    /* Absent devices read as zero (the SSP at 0x101f4000 is not modelled). */
+    ck_assert_uint_eq(phys_read(m, 0x101f4fe0), 0);
+    /* SMC91C111 bank select register: bank 0 after reset, 0x33 in the high byte. */
+    ck_assert_uint_eq(phys_read(m, 0x1001000e) & 0xff00, 0x3300);
     /* Console input is UART0, whatever the table order. */
     ck_assert_uint_eq(m->serial_count, 4);
     ck_assert_ptr_eq(m->serial_in[0].opaque, machine_find_device(m, "uart0"));
