@@ -105,6 +105,8 @@ struct cpu_model {
 
 const struct cpu_model *cpu_model_find(const char *name);
 extern const struct cpu_model cpu_model_arm926;
+extern const struct cpu_model cpu_model_cortex_a9;
+extern const struct cpu_model cpu_model_cortex_a15;
 
 /* Exceptions, ARM ARM B1.8 (vector offsets in the comments). */
 enum arm_exception {
@@ -174,6 +176,21 @@ struct coproc_ops {
     int (*ldc_stc_count)(struct arm_cpu *cpu, uint32_t insn);
 };
 
+/*
+ * The generic timer (ARM ARM B8) seen from CP15 c14. The counter and the
+ * timers live in devices/ (they need virtual time and interrupt lines);
+ * cp15.c forwards c14 accesses here. Each returns 0, or -1 for UNDEFINED.
+ */
+struct generic_timer_ops {
+    int (*read)(void *opaque, struct arm_cpu *cpu, const struct coproc_access *a,
+                uint32_t *value);
+    int (*write)(void *opaque, struct arm_cpu *cpu, const struct coproc_access *a,
+                 uint32_t value);
+    /* 64-bit registers (MRRC/MCRR p15, opc1, c14): CNTPCT, CNTVCT, CVALs, CNTVOFF. */
+    int (*read64)(void *opaque, struct arm_cpu *cpu, unsigned opc1, uint64_t *value);
+    int (*write64)(void *opaque, struct arm_cpu *cpu, unsigned opc1, uint64_t value);
+};
+
 struct arm_cpu {
     /* --- hot state, touched by almost every instruction --- */
     uint32_t r[16];
@@ -218,6 +235,8 @@ struct arm_cpu {
     const struct cpu_model *model;
     struct cp15_state cp15;
     const struct coproc_ops *coproc[16];
+    const struct generic_timer_ops *gtimer;   /* NULL: c14 is UNDEFINED */
+    void *gtimer_opaque;
 
     /* Exclusive monitor (ARMv6+): address tagged by LDREX, or ~0 when open. */
     uint32_t excl_addr;
