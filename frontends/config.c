@@ -493,8 +493,12 @@ void config_write_reference(FILE *out)
             for (const char *p = k->choices; *p; p++)
                 fputs(*p == '|' ? ", " : (char[]){ *p, 0 }, out);
         }
-        fprintf(out, " | %s%s%s | %s |\n", k->default_value ? "`" : "",
-                k->default_value ? k->default_value : "-", k->default_value ? "`" : "",
-                k->help);
+        if (!k->default_value)
+            fputs(" | - ", out);
+        else if (!*k->default_value)
+            fputs(" | (empty) ", out);
+        else
+            fprintf(out, " | `%s` ", k->default_value);
+        fprintf(out, "| %s |\n", k->help);
     }
 }
