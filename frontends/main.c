@@ -258,6 +258,19 @@ static int load_boot_images(struct session *s)
         report_error_at(s->cfg.path, 0, "[boot] kernel: missing: nothing to run");
         goto out;
     }
+    /* Name the key that points at a missing file, not just the file. */
+    static const char *const path_keys[] = { "kernel", "dtb", "initrd" };
+    char *const paths[] = { kernel, dtb, initrd };
+    for (unsigned i = 0; i < ARRAY_SIZE(path_keys); i++) {
+        if (paths[i] && access(paths[i], R_OK) != 0) {
+            const char *origin;
+            unsigned line;
+            config_locate(&s->cfg, "boot", path_keys[i], &origin, &line);
+            report_error_at(origin, line, "[boot] %s: %s: %s", path_keys[i], paths[i],
+                            strerror(errno));
+            goto out;
+        }
+    }
     if (dtb || initrd || loader_file_is_zimage(kernel)) {
         const struct board *board = board_find(m->board_name);
         struct linux_boot boot = {

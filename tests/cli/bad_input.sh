@@ -45,7 +45,7 @@ check "unknown board" "bad-board.cfg:2: \[machine\] board: 'zx81' is not one of"
 
 write_cfg "$TMP/missing-kernel.cfg" /dev/null
 sed -i "s|^kernel = .*|kernel = no-such-kernel.elf|" "$TMP/missing-kernel.cfg"
-check "missing kernel" "no-such-kernel.elf: No such file or directory" -- \
+check "missing kernel" "missing-kernel.cfg:5: \[boot\] kernel: .*no-such-kernel.elf: No such file or directory" -- \
     "$EMU" "$TMP/missing-kernel.cfg"
 
 elf=$(ls "$FIRMWARE"/tests/*.elf | head -n 1)
