@@ -86,4 +86,4 @@ clean:
 	rm -rf $(O)/*.a $(O)/armhv-emu $(O)/base $(O)/cpu $(O)/mmu $(O)/devices $(O)/hv \
 	       $(O)/monitor $(O)/frontends $(O)/tests $(O)/firmware
 
--include $(DEPS) $(UNIT_OBJS:.o=.d)
+-include $(DEPS) $(UNIT_OBJS:.o=.d) $(O)/tests/diff/unicorn_diff.d

@@ -26,9 +26,14 @@
  * against the ARM ARM (DDI 0100I A2.6): mode, LR, SPSR = old CPSR, I set,
  * T clear, PC = vector.
  *
+ * A third set, seq, runs short sequences (2..SEQ_MAX instructions) of the
+ * classes whose operands cannot leave memory, so the executor loop and the
+ * decode cache are covered too, including stores that patch code which
+ * then runs (the -smc and -repatch classes).
+ *
  * Every case is generated from its own seed (run seed, set, index), so a
  * mismatch is reproduced alone with --only INDEX. Output ends with one line:
- *   unicorn-diff: arm N ok, thumb N ok, M mismatches (seed S)
+ *   unicorn-diff: arm N ok, thumb N ok, seq N ok, M mismatches (seed S)
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -64,6 +69,7 @@
 
 #define DEFAULT_SEED 1u
 #define DEFAULT_COUNT 100000u
+#define DEFAULT_SEQ_COUNT 20000u
 #define DEFAULT_MAX_FAIL 10u
 
 /* unicorn's exception numbers (QEMU target/arm/cpu.h) seen by UC_HOOK_INTR. */
@@ -297,6 +303,7 @@ static uint32_t random_psr(struct rng *g, bool allow_thumb)
 
 #define MAX_POKES 2
 #define TRAILER_LEN 4
+#define SEQ_MAX 12        /* longest instruction sequence (the seq set) */
 
 struct test_case {
     const struct insn_class *cls;
@@ -304,8 +311,9 @@ struct test_case {
     unsigned index;
     bool thumb;
     uint32_t addr;        /* of the instruction */
-    uint8_t code[4 + TRAILER_LEN];
-    unsigned len;         /* instruction bytes: 4 (ARM, Thumb pair) or 2 */
+    uint8_t code[4 * SEQ_MAX + TRAILER_LEN];
+    unsigned len;         /* instruction bytes: 4 (ARM, Thumb pair), 2, or a sequence */
+    unsigned steps;       /* instructions unicorn runs (a Thumb BL pair is one) */
     struct state init;
     struct banks banks;
     struct {
@@ -326,12 +334,14 @@ static void put_arm(struct test_case *tc, uint32_t insn)
 {
     memcpy(tc->code, &insn, 4);
     tc->len = 4;
+    tc->steps = 1;
 }
 
 static void put_thumb(struct test_case *tc, uint16_t hw)
 {
     memcpy(tc->code, &hw, 2);
     tc->len = 2;
+    tc->steps = 1;
 }
 
 static void put_thumb_pair(struct test_case *tc, uint16_t hw1, uint16_t hw2)
@@ -339,6 +349,7 @@ static void put_thumb_pair(struct test_case *tc, uint16_t hw1, uint16_t hw2)
     memcpy(tc->code, &hw1, 2);
     memcpy(tc->code + 2, &hw2, 2);
     tc->len = 4;
+    tc->steps = 1;
 }
 
 static uint32_t random_priv_mode(struct rng *g)
@@ -566,7 +577,9 @@ static void gen_arm_dsp(struct rng *g, struct test_case *tc)
         put_arm(tc, cond | 0x01000050 | rng_below(g, 4) << 21 | rn << 16 | rd << 12 | rm);
         break;
     default: /* CLZ */
-        tc->init.r[rm] = rng_bit(g) ? rng_u32(g) >> rng_below(g, 33) : rng_value(g);
+        /* leading-zero counts 0..32 equally likely */
+        tc->init.r[rm] = rng_bit(g) ? (uint32_t)((uint64_t)rng_u32(g) >> rng_below(g, 33))
+                                    : rng_value(g);
         put_arm(tc, cond | 0x016f0f10 | rd << 12 | rm);
         break;
     }
@@ -1123,6 +1136,207 @@ static void gen_t_undef(struct rng *g, struct test_case *tc)
         put_thumb(tc, (uint16_t)(templates[k] | (rng_u32(g) & (k ? 0x3f : 0xff))));
 }
 
+/* ================= instruction sequences ================= */
+
+/*
+ * The seq set runs 2..SEQ_MAX instructions back to back, so the executor's
+ * straight-line loop (PC operand per slot, failed conditions, flags carried
+ * from one instruction to the next) and the decode cache are exercised,
+ * not just single handlers. Only instructions whose operands cannot leave
+ * the mapped memory take part: register-only classes and PC-relative
+ * loads. The "-smc" classes start with a store of a fresh encoding over a
+ * later instruction of the same sequence: the cached decoder must notice
+ * (DESIGN.md, "a store that hits a page with decoded code invalidates
+ * that page's block").
+ */
+
+/* LDR/LDRB/LDRH Rt, [PC, #+-imm]: stays inside the code page. */
+static void gen_arm_ldr_literal(struct rng *g, struct test_case *tc)
+{
+    unsigned rt = pick_reg(g, REGS_NOPC), u = rng_bit(g);
+    if (rng_bit(g)) {
+        unsigned b = rng_bit(g);
+        uint32_t imm = rng_below(g, 1024) & (b ? ~0u : ~3u);
+        put_arm(tc, arm_cond(g) | 0x051f0000 | u << 23 | b << 22 | rt << 12 | imm);
+    } else {
+        uint32_t imm = rng_below(g, 256) & ~1u;
+        put_arm(tc, arm_cond(g) | 0x015f00b0 | u << 23 | rt << 12 | (imm >> 4) << 8 |
+                    (imm & 0xf));
+    }
+}
+
+/* MRS, or MSR CPSR_f: flags only, so the mode stays put. */
+static void gen_arm_msr_flags(struct rng *g, struct test_case *tc)
+{
+    if (rng_bit(g))
+        put_arm(tc, arm_cond(g) | 0x010f0000 | pick_reg(g, REGS_NOPC) << 12);
+    else
+        put_arm(tc, arm_cond(g) | 0x0328f000 | 4u << 8 | (rng_u32(g) & 0xf8));
+}
+
+/* Thumb hi-register ADD/MOV/CMP that does not write PC. */
+static void gen_t_hireg_nopc(struct rng *g, struct test_case *tc)
+{
+    do
+        gen_t_hireg(g, tc);
+    while ((tc->code[0] & 0x87) == 0x87 && (tc->code[1] & 3) != 1);  /* Rd = PC, not CMP */
+}
+
+static void (*const seq_arm_gens[])(struct rng *, struct test_case *) = {
+    gen_arm_dp_imm, gen_arm_dp_shift_imm, gen_arm_dp_shift_reg, gen_arm_mul, gen_arm_dsp,
+    gen_arm_ldr_literal, gen_arm_msr_flags,
+};
+
+static void (*const seq_thumb_gens[])(struct rng *, struct test_case *) = {
+    gen_t_shift_imm, gen_t_addsub, gen_t_imm8, gen_t_alu, gen_t_alu, gen_t_hireg_nopc,
+    gen_t_ldr_lit,
+};
+
+/* One instruction from the sequence generators, for slot addr. */
+static unsigned seq_one(struct rng *g, struct test_case *tc, uint32_t addr, uint8_t *out)
+{
+    struct test_case one = *tc;
+    one.addr = addr;
+    if (tc->thumb)
+        seq_thumb_gens[rng_below(g, ARRAY_SIZE(seq_thumb_gens))](g, &one);
+    else
+        seq_arm_gens[rng_below(g, ARRAY_SIZE(seq_arm_gens))](g, &one);
+    tc->init = one.init;      /* keep the operand set-up (shift amounts...) */
+    memcpy(out, one.code, one.len);
+    return one.len;
+}
+
+/*
+ * n instructions from the sequence generators. With smc, slot 0 stores a
+ * fresh encoding over slot j >= 2 and slot j - 1 is a branch to the next
+ * instruction. Both emulators run with the caches off (SCTLR.I = C = 0 at
+ * reset), so on an ARM926 the store reaches memory and the taken branch
+ * flushes the prefetched instructions: the new encoding must run. Without
+ * the branch either instruction would be right (the ARM926 may already
+ * have fetched the old one), and QEMU only looks at stores into the block
+ * it is running at the next block boundary.
+ */
+static void gen_sequence(struct rng *g, struct test_case *tc, bool smc)
+{
+    unsigned n = (smc ? 3 : 2) + rng_below(g, SEQ_MAX - (smc ? 2 : 1));
+    unsigned size = tc->thumb ? 2 : 4;
+    unsigned j = smc ? 2 + rng_below(g, n - 2) : 0;
+    uint8_t fresh[4];
+    tc->addr = CASE_ADDR;
+    for (unsigned i = smc ? 1 : 0; i < n; i++) {
+        if (smc && i == j - 1) {
+            static const uint32_t arm_next = 0xeaffffff;   /* b .+4 */
+            static const uint16_t thumb_next = 0xe7ff;     /* b .+2 */
+            memcpy(tc->code + i * size, tc->thumb ? (const void *)&thumb_next : &arm_next,
+                   size);
+        } else {
+            seq_one(g, tc, tc->addr + i * size, tc->code + i * size);
+        }
+    }
+    if (smc) {
+        /* The value register is set last, so no generator's set-up
+         * overwrites it. */
+        seq_one(g, tc, tc->addr + j * size, fresh);
+        if (tc->thumb) {
+            unsigned rb = thumb_low(g), rx = pick_reg(g, REGS_LOW & ~REG_BIT(rb));
+            uint16_t strh = (uint16_t)(0x8000 | j << 6 | rb << 3 | rx);   /* strh rx, [rb, #2j] */
+            memcpy(tc->code, &strh, 2);
+            uint16_t value;
+            memcpy(&value, fresh, 2);
+            tc->init.r[rb] = tc->addr;
+            tc->init.r[rx] = (rng_u32(g) & 0xffff0000u) | value;
+        } else {
+            unsigned rx = pick_reg(g, REGS_NOPC);
+            uint32_t str = 0xe58f0000 | rx << 12 | (4 * j - 8);   /* str rx, [pc, #4j-8] */
+            memcpy(tc->code, &str, 4);
+            memcpy(&tc->init.r[rx], fresh, 4);
+        }
+    }
+    tc->len = n * size;
+    tc->steps = n;
+}
+
+/*
+ * Patch an instruction that has already run, then run it again: a store
+ * to the code page (which drops its decoded code), the instruction X, a
+ * literal load of X', a store of X' over X and a branch back to it. With
+ * the caches off the branch is all an ARM926 needs to fetch X' (see
+ * gen_sequence), and the cached decoder must run X' too: the first store
+ * must not leave the page untracked while its block is still being
+ * decoded (DESIGN.md, "self-modifying code ... correct without a flush").
+ */
+static void gen_repatch(struct rng *g, struct test_case *tc)
+{
+    uint8_t x[4], x2[4];
+    if (!tc->thumb) {
+        const uint32_t base = CASE_ADDR;
+        unsigned ra = pick_reg(g, REGS_NOPC), rb = pick_reg(g, REGS_NOPC);
+        uint32_t prog[5] = {
+            0xe58f0100 | ra << 12,   /* base+0:  str ra, [pc, #0x100] (data on the page) */
+            0,                       /* base+4:  X */
+            0xe59f0100 | rb << 12,   /* base+8:  ldr rb, [pc, #0x100] (X') */
+            0xe50f0010 | rb << 12,   /* base+12: str rb, [pc, #-16] (over X) */
+            0xeafffffb,              /* base+16: b base+4 */
+        };
+        seq_one(g, tc, base + 4, x);
+        seq_one(g, tc, base + 4, x2);
+        memcpy(&prog[1], x, 4);
+        memcpy(tc->code, prog, sizeof(prog));
+        uint32_t patched;
+        memcpy(&patched, x2, 4);
+        add_poke(tc, base + 16 + 0x100, patched);
+        tc->addr = base;
+        tc->len = sizeof(prog);
+    } else {
+        /* Thumb has no PC-relative store: SP points at the page. X sits
+         * word-aligned so one STR writes X' and the LDR after it. */
+        const uint32_t base = CASE_ADDR;
+        unsigned ra = thumb_low(g), rb = thumb_low(g);
+        do
+            seq_one(g, tc, base + 4, x);
+        while (x[1] >> 2 == 0x11);    /* 010001xx: hi-register ops may write SP */
+        do
+            seq_one(g, tc, base + 4, x2);
+        while (x2[1] >> 2 == 0x11);
+        uint16_t prog[5] = {
+            (uint16_t)(0x9040 | ra << 8),   /* base+2:  str ra, [sp, #0x100] */
+            0,                              /* base+4:  X */
+            (uint16_t)(0x4840 | rb << 8),   /* base+6:  ldr rb, [pc, #0x100] -> base+0x108 */
+            (uint16_t)(0x9001 | rb << 8),   /* base+8:  str rb, [sp, #4] (X' and the LDR) */
+            0xe7fb,                         /* base+10: b base+4 */
+        };
+        memcpy(&prog[1], x, 2);
+        memcpy(tc->code, prog, sizeof(prog));
+        uint16_t patched;
+        memcpy(&patched, x2, 2);
+        add_poke(tc, base + 0x108, (uint32_t)prog[2] << 16 | patched);
+        tc->init.r[13] = base;
+        tc->addr = base + 2;
+        tc->len = sizeof(prog);
+    }
+    tc->steps = 6;
+}
+
+static void gen_seq_arm(struct rng *g, struct test_case *tc)
+{
+    gen_sequence(g, tc, false);
+}
+
+static void gen_seq_arm_smc(struct rng *g, struct test_case *tc)
+{
+    gen_sequence(g, tc, true);
+}
+
+static void gen_seq_thumb(struct rng *g, struct test_case *tc)
+{
+    gen_sequence(g, tc, false);
+}
+
+static void gen_seq_thumb_smc(struct rng *g, struct test_case *tc)
+{
+    gen_sequence(g, tc, true);
+}
+
 /* ---- the class table ---- */
 
 #define ARM_CLASSES(X) \
@@ -1179,13 +1393,30 @@ static void gen_t_undef(struct rng *g, struct test_case *tc)
 static const struct insn_class arm_classes[] = { ARM_CLASSES(CLASS_ARM) };
 static const struct insn_class thumb_classes[] = { THUMB_CLASSES(CLASS_THUMB) };
 
-enum { SET_ARM, SET_THUMB, SET_COUNT };
-static const char *const set_name[SET_COUNT] = { "arm", "thumb" };
+enum { SET_ARM, SET_THUMB, SET_SEQ, SET_COUNT };
+static const char *const set_name[SET_COUNT] = { "arm", "thumb", "seq" };
 
 static const struct insn_class *set_classes(unsigned set, unsigned *count)
 {
-    *count = set == SET_ARM ? ARRAY_SIZE(arm_classes) : ARRAY_SIZE(thumb_classes);
-    return set == SET_ARM ? arm_classes : thumb_classes;
+    static const struct insn_class seq_classes[] = {
+        { "seq-arm", false, 3, CF_ANYMODE | CF_MEM, gen_seq_arm },
+        { "seq-arm-smc", false, 1, CF_ANYMODE | CF_MEM, gen_seq_arm_smc },
+        { "seq-thumb", true, 3, CF_ANYMODE | CF_MEM, gen_seq_thumb },
+        { "seq-thumb-smc", true, 1, CF_ANYMODE | CF_MEM, gen_seq_thumb_smc },
+        { "seq-arm-repatch", false, 1, CF_ANYMODE | CF_MEM, gen_repatch },
+        { "seq-thumb-repatch", true, 1, CF_ANYMODE | CF_MEM, gen_repatch },
+    };
+    switch (set) {
+    case SET_ARM:
+        *count = ARRAY_SIZE(arm_classes);
+        return arm_classes;
+    case SET_THUMB:
+        *count = ARRAY_SIZE(thumb_classes);
+        return thumb_classes;
+    default:
+        *count = ARRAY_SIZE(seq_classes);
+        return seq_classes;
+    }
 }
 
 static unsigned pick_class(struct rng *g, const struct insn_class *cls, unsigned n)
@@ -1492,7 +1723,7 @@ static void run_unicorn(struct harness *h, const struct test_case *tc, struct ou
     uc_put_mem(u, tc->addr, tc->code, tc->len + TRAILER_LEN);
 
     u->intno = -1;
-    uc_err err = u->api.emu_start(u->uc, tc->addr | tc->thumb, UC_UNTIL, 0, 1);
+    uc_err err = u->api.emu_start(u->uc, tc->addr | tc->thumb, UC_UNTIL, 0, tc->steps);
 
     for (unsigned r = 0; r < 16; r++)
         o->st.r[r] = uc_get(u, uc_gpr[r]);
@@ -1536,11 +1767,21 @@ static void run_armhv(struct harness *h, const struct test_case *tc, struct outc
     memcpy(cpu->r, tc->init.r, sizeof(cpu->r));
     cpu->halted = 0;
     aspace_write_bytes(&h->f->as, tc->addr, tc->code, tc->len + TRAILER_LEN);
+    /*
+     * aspace_write_bytes() alone does not always drop decoded code: after a
+     * guest store has invalidated a page once, the page is no longer
+     * tracked although its block keeps being decoded (the bug the
+     * seq-*-repatch classes report). Drop it here so one case cannot leak
+     * stale instructions into the next.
+     */
+    decode_cache_invalidate_page(&h->f->as.dcache, CODE_PAGE);
+    decode_cache_invalidate_page(&h->f->as.dcache, CODE_PAGE + 4096);
 
     memcpy(before, cpu->exceptions_taken, sizeof(before));
-    cpu_run(cpu, 1);
+    cpu_run(cpu, tc->steps);
     /* A Thumb BL pair is two instructions on ARMv5: run the suffix too. */
-    if (tc->thumb && tc->len == 4 && cpu->thumb && cpu->r[15] == tc->addr + 2 &&
+    if (tc->thumb && tc->steps == 1 && tc->len == 4 && cpu->thumb &&
+        cpu->r[15] == tc->addr + 2 &&
         !memcmp(before, cpu->exceptions_taken, sizeof(before)))
         cpu_run(cpu, 1);
 
@@ -1675,18 +1916,20 @@ static void disassemble(struct harness *h, const struct test_case *tc, char *out
 
 static void format_encoding(const struct test_case *tc, char *out, size_t size)
 {
-    if (!tc->thumb) {
-        uint32_t w;
-        memcpy(&w, tc->code, 4);
-        snprintf(out, size, "%08" PRIx32, w);
-        return;
+    size_t used = 0;
+    out[0] = 0;
+    for (unsigned off = 0; off < tc->len && used < size; off += tc->thumb ? 2 : 4) {
+        if (tc->thumb) {
+            uint16_t hw;
+            memcpy(&hw, tc->code + off, 2);
+            used += (size_t)snprintf(out + used, size - used, "%s%04x", off ? " " : "", hw);
+        } else {
+            uint32_t w;
+            memcpy(&w, tc->code + off, 4);
+            used += (size_t)snprintf(out + used, size - used, "%s%08" PRIx32, off ? " " : "",
+                                     w);
+        }
     }
-    uint16_t hw[2];
-    memcpy(hw, tc->code, tc->len);
-    if (tc->len == 4)
-        snprintf(out, size, "%04x %04x", hw[0], hw[1]);
-    else
-        snprintf(out, size, "%04x", hw[0]);
 }
 
 static void print_state(const char *label, const struct state *s, uint32_t diff, bool cpsr_diff,
@@ -1758,7 +2001,7 @@ static void report_mismatch(struct harness *h, uint64_t seed, unsigned set,
                             const struct test_case *tc, const struct outcome *uo,
                             const struct outcome *ho, const struct verdict *v, unsigned nth)
 {
-    char enc[32], dis[128];
+    char enc[160], dis[640];
     format_encoding(tc, enc, sizeof(enc));
     disassemble(h, tc, dis, sizeof(dis));
     printf("MISMATCH %u: %s case %u (seed %" PRIu64 "), class %s, at 0x%08" PRIx32 "\n", nth,
@@ -1888,7 +2131,8 @@ static int self_check(struct harness *h)
 
 struct options {
     uint64_t seed;
-    unsigned count;
+    unsigned count;          /* per single-instruction set */
+    unsigned seq_count;
     bool sets[SET_COUNT];
     bool verbose;
     bool stats;
@@ -1900,12 +2144,13 @@ struct options {
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: unicorn-diff [--seed N] [--count N] [--set arm|thumb|both] [--start INDEX]\n"
-            "                    [--only INDEX] [--max-fail N] [--stats] [--verbose]\n"
-            "                    [--list-exclusions]\n"
-            "Runs N random ARMv5TE instructions per set (default %u) on armhv's ARM926 and\n"
-            "on libunicorn's, comparing registers, NZCVQ, mode, SPSR and memory after each.\n",
-            DEFAULT_COUNT);
+            "usage: unicorn-diff [--seed N] [--count N] [--seq-count N]\n"
+            "                    [--set arm|thumb|both|seq|all] [--start INDEX] [--only INDEX]\n"
+            "                    [--max-fail N] [--stats] [--verbose] [--list-exclusions]\n"
+            "Runs N random ARMv5TE instructions per set (default %u ARM, %u Thumb) and\n"
+            "%u short sequences on armhv's ARM926 and on libunicorn's, comparing\n"
+            "registers, NZCVQ, mode, SPSR and memory after each (default set: all).\n",
+            DEFAULT_COUNT, DEFAULT_COUNT, DEFAULT_SEQ_COUNT);
 }
 
 static int parse_uint(const char *s, uint64_t *out)
@@ -1924,7 +2169,8 @@ static int parse_options(int argc, char **argv, struct options *o)
     memset(o, 0, sizeof(*o));
     o->seed = DEFAULT_SEED;
     o->count = DEFAULT_COUNT;
-    o->sets[SET_ARM] = o->sets[SET_THUMB] = true;
+    o->seq_count = DEFAULT_SEQ_COUNT;
+    o->sets[SET_ARM] = o->sets[SET_THUMB] = o->sets[SET_SEQ] = true;
     o->only = -1;
     o->max_fail = DEFAULT_MAX_FAIL;
     for (int i = 1; i < argc; i++) {
@@ -1943,15 +2189,19 @@ static int parse_options(int argc, char **argv, struct options *o)
             usage(stdout);
             exit(0);
         } else if (val && !strcmp(a, "--set")) {
-            o->sets[SET_ARM] = !strcmp(val, "arm") || !strcmp(val, "both");
-            o->sets[SET_THUMB] = !strcmp(val, "thumb") || !strcmp(val, "both");
-            if (!o->sets[SET_ARM] && !o->sets[SET_THUMB]) {
-                fprintf(stderr, "unicorn-diff: --set takes arm, thumb or both\n");
+            bool all = !strcmp(val, "all");
+            bool both = all || !strcmp(val, "both");
+            o->sets[SET_ARM] = both || !strcmp(val, "arm");
+            o->sets[SET_THUMB] = both || !strcmp(val, "thumb");
+            o->sets[SET_SEQ] = all || !strcmp(val, "seq");
+            if (!o->sets[SET_ARM] && !o->sets[SET_THUMB] && !o->sets[SET_SEQ]) {
+                fprintf(stderr, "unicorn-diff: --set takes arm, thumb, both, seq or all\n");
                 return -1;
             }
             i++;
         } else if (val && (!strcmp(a, "--seed") || !strcmp(a, "--count") ||
                            !strcmp(a, "--only") || !strcmp(a, "--start") ||
+                           !strcmp(a, "--seq-count") ||
                            !strcmp(a, "--max-fail"))) {
             if (parse_uint(val, &n) < 0 || (strcmp(a, "--seed") && n > 0xffffffffu)) {
                 fprintf(stderr, "unicorn-diff: bad number '%s' for %s\n", val, a);
@@ -1961,6 +2211,8 @@ static int parse_options(int argc, char **argv, struct options *o)
                 o->seed = n;
             else if (!strcmp(a, "--count"))
                 o->count = (unsigned)n;
+            else if (!strcmp(a, "--seq-count"))
+                o->seq_count = (unsigned)n;
             else if (!strcmp(a, "--only"))
                 o->only = (long)n;
             else if (!strcmp(a, "--start"))
@@ -2009,7 +2261,7 @@ int main(int argc, char **argv)
     struct outcome *uo = malloc(sizeof(*uo));
     struct outcome *ho = malloc(sizeof(*ho));
     struct class_stats stats[SET_COUNT][32];
-    unsigned ok[SET_COUNT] = { 0, 0 }, mismatches = 0;
+    unsigned ok[SET_COUNT] = { 0 }, mismatches = 0;
     if (!tc || !uo || !ho) {
         fprintf(stderr, "unicorn-diff: out of memory\n");
         return 2;
@@ -2020,7 +2272,8 @@ int main(int argc, char **argv)
         if (!opt.sets[set])
             continue;
         unsigned first = opt.only >= 0 ? (unsigned)opt.only : opt.start;
-        unsigned last = opt.only >= 0 ? first + 1 : opt.start + opt.count;
+        unsigned count = set == SET_SEQ ? opt.seq_count : opt.count;
+        unsigned last = opt.only >= 0 ? first + 1 : opt.start + count;
         for (unsigned i = first; i < last && mismatches < opt.max_fail; i++) {
             unsigned ci = make_case(opt.seed, set, i, tc);
             fill_memory(&h, tc);
@@ -2035,7 +2288,7 @@ int main(int argc, char **argv)
             if (case_left_regs_alone(tc, uo))
                 stats[set][ci].regs_same++;
             if (opt.verbose) {
-                char enc[32], dis[128];
+                char enc[160], dis[640];
                 format_encoding(tc, enc, sizeof(enc));
                 disassemble(&h, tc, dis, sizeof(dis));
                 printf("%s %u %-14s %-9s %-32s %s\n", set_name[set], i, tc->cls->name, enc,
@@ -2069,8 +2322,8 @@ int main(int argc, char **argv)
                            stats[set][c].exceptions, stats[set][c].regs_same);
         }
     }
-    printf("unicorn-diff: arm %u ok, thumb %u ok, %u mismatches (seed %" PRIu64 ")\n",
-           ok[SET_ARM], ok[SET_THUMB], mismatches, opt.seed);
+    printf("unicorn-diff: arm %u ok, thumb %u ok, seq %u ok, %u mismatches (seed %" PRIu64
+           ")\n", ok[SET_ARM], ok[SET_THUMB], ok[SET_SEQ], mismatches, opt.seed);
     free(tc);
     free(uo);
     free(ho);
