@@ -56,6 +56,16 @@ void arm_decode(const struct cpu_model *model, uint32_t insn, struct decoded_ins
     }
 }
 
+const char *arm_decode_class_name(const struct cpu_model *model, uint32_t insn)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(arm_insn_table); i++) {
+        const struct arm_insn_class *c = &arm_insn_table[i];
+        if ((insn & c->mask) == c->value && (model->features & c->features) == c->features)
+            return c->name;
+    }
+    return "undefined";
+}
+
 /* Field helpers. */
 static unsigned field_rn(uint32_t insn) { return bits32(insn, 16, 4); }
 static unsigned field_rd(uint32_t insn) { return bits32(insn, 12, 4); }
@@ -112,7 +122,6 @@ static bool dp_writes_rd(unsigned op)
 
 static void dec_dp(const struct cpu_model *model, uint32_t insn, struct decoded_insn *d)
 {
-    (void)model;
     unsigned op = bits32(insn, 21, 4);
     unsigned s = bit32(insn, 20);
     unsigned form;
@@ -150,6 +159,8 @@ static void dec_dp(const struct cpu_model *model, uint32_t insn, struct decoded_
     }
     if (s)
         d->flags |= DPF_S;
+    if (model->features & CPU_FEAT_V7)
+        d->flags |= DPF_INTERWORK;
     d->flags |= (uint8_t)(form << DPF_FORM_SHIFT);
 
     bool pc_write = dp_writes_rd(op) && d->rd == 15;
@@ -370,9 +381,10 @@ static void dec_ldst_extra(const struct cpu_model *model, uint32_t insn, struct 
 
     bool dual = kind == LDSTX_LDRD || kind == LDSTX_STRD;
     bool undef = false;
-    /* LDRD/STRD: odd Rt is UNDEFINED (A4.1.26); Rt = 14 would pair with the
-     * PC and P=0 W=1 has no meaning: UNPREDICTABLE, UNDEFINED here. */
-    if (dual && ((d->rd & 1) || d->rd == 14 || (d->flags & LSF_USER)))
+    /* LDRD/STRD: odd Rt is UNDEFINED (A4.1.26); P=0 W=1 has no meaning
+     * (UNPREDICTABLE; UNDEFINED here and in QEMU). Rt = 14 pairs with the
+     * PC: UNPREDICTABLE, executed as QEMU does (see arm_exec_mem.c). */
+    if (dual && ((d->rd & 1) || (d->flags & LSF_USER)))
         undef = true;
     /* Loads to the PC and writeback to the PC are UNPREDICTABLE. */
     if (load && d->rd == 15)
@@ -408,6 +420,7 @@ static void dec_ldm_stm(const struct cpu_model *model, uint32_t insn, struct dec
 
     d->rn = (uint8_t)field_rn(insn);
     d->imm = list;
+    d->rd = (uint8_t)n;
     /* Addressing mode 4 (A5.4): lowest address and final base per mode. */
     int start = u ? (p ? 4 : 0) : (p ? -4 * n : -4 * n + 4);
     int delta = u ? 4 * n : -4 * n;

@@ -15,9 +15,9 @@
  *   word/byte, half  rd = Rt, rn, rm; imm = offset with U applied (two's
  *   load/store       complement) for immediate forms, the shift amount for
  *                    scaled-register forms; shift = shift type; flags = LSF_*.
- *   LDM/STM          rn; imm = register list; rs = (int8) offset of the
- *                    lowest address from Rn; shift = (int8) writeback delta;
- *                    flags = LSF_*.
+ *   LDM/STM          rn; imm = register list; rd = number of registers;
+ *                    rs = (int8) offset of the lowest address from Rn;
+ *                    shift = (int8) writeback delta; flags = LSF_*.
  *   branch           imm = target offset from the PC operand (insn + 8).
  *   coprocessor      rd = Rt, rn = Rt2 or Rn, imm = coprocessor number.
  *
@@ -57,6 +57,7 @@ enum arm_dp_form {
 /* Data-processing flags. */
 #define DPF_S    0x01u  /* S bit: update the flags */
 #define DPF_ROT  0x02u  /* immediate rotated: shifter carry-out = imm bit 31 */
+#define DPF_INTERWORK 0x04u /* ARMv7: a write to the PC without S is a BX */
 #define DPF_FORM_SHIFT 4 /* bits 5:4 hold the enum arm_dp_form */
 
 /* MRS/MSR flags; for MSR, rs holds the field mask (c, x, s, f = bits 0-3). */
@@ -76,7 +77,13 @@ enum arm_dp_form {
 #define LSF_EXRET 0x10u  /* LDM ^ with PC: exception return */
 #define LSF_REG   0x20u  /* register offset */
 
-/* ---- handler tables (indexes are decoder-chosen, see arm_decode.c) ---- */
+/*
+ * ---- handler tables (indexes are decoder-chosen, see arm_decode.c) ----
+ * Handlers that neither touch memory nor the PC (data processing with
+ * Rd != PC, multiplies, CLZ, QADD & co) work in Thumb state too when the
+ * slot is laid out as above; the rest assume ARM state (PC operand + 8,
+ * next instruction at + 4).
+ */
 
 /* [op][form][S] for Rd != PC; PC as a register-shifted operand goes to
  * arm_dp_generic, as does any Rd = PC. */
@@ -137,6 +144,10 @@ int arm_mcrr(struct arm_cpu *cpu, const struct decoded_insn *d);
 int arm_cdp(struct arm_cpu *cpu, const struct decoded_insn *d);
 int arm_ldc_stc(struct arm_cpu *cpu, const struct decoded_insn *d);
 
+/* Name of the arm_insns.def row an encoding falls in ("undefined" for
+ * none): for traces, statistics and the differential tests. */
+const char *arm_decode_class_name(const struct cpu_model *model, uint32_t insn);
+
 /* ---- helpers shared with the Thumb executors ---- */
 
 /*
@@ -147,6 +158,19 @@ static inline int arm_continue_exit(struct arm_cpu *cpu)
 {
     cpu->r[15] -= 4;
     return 1;
+}
+
+/*
+ * A load to the PC (LDR, LDM, POP): interworks from ARMv5T on, except that
+ * an ARMv5 core with SCTLR.L4 set keeps the ARMv4 behaviour and ignores
+ * bit 0 (DDI 0100I B4.1.1 / A4.1.23; the bit is reserved, 0, from ARMv6).
+ */
+static inline void arm_load_pc(struct arm_cpu *cpu, uint32_t value)
+{
+    if (unlikely(cpu->cp15.sctlr & SCTLR_L4))
+        cpu_branch(cpu, value);
+    else
+        cpu_branch_exchange(cpu, value);
 }
 
 /* Result of a memory helper as a handler return value (ARM state): a
@@ -214,19 +238,20 @@ static inline uint32_t arm_add_set_q(struct arm_cpu *cpu, uint32_t a, uint32_t b
 
 /*
  * The LDM/STM core, usable for Thumb PUSH/POP/LDMIA/STMIA too.
- * lowest is the lowest address, registers go in ascending order. A load of
- * PC interworks (ARMv5T; SCTLR.L4 is clear on the ARM926). On an abort
- * nothing is written back and no register changes (an allowed instance of
- * the ARMv5 "base restored" abort model). wb_value is written to rn when
- * writeback is set, unless the list loads rn (the loaded value wins).
- * Returns 0, or non-zero with r[15] set (PC loaded, abort, device access:
- * next_pc is used as the continue address in that last case).
+ * list holds count registers; lowest is the lowest address; registers go
+ * in ascending order. A load of PC goes through arm_load_pc (interworks
+ * unless SCTLR.L4). On an abort nothing is written back and no register
+ * changes (an allowed instance of the ARMv5 "base restored" abort model,
+ * DDI 0100I A2.6.5). wb_value is written to rn when writeback is set,
+ * unless the list loads rn (the loaded value wins).
+ * Returns 0, or non-zero with r[15] set: PC loaded, abort, or a device
+ * access (then r[15] = next_pc, the caller's next instruction).
  */
-int arm_block_load(struct arm_cpu *cpu, unsigned rn, unsigned list, uint32_t lowest,
-                   bool writeback, uint32_t wb_value, uint32_t next_pc);
+int arm_block_load(struct arm_cpu *cpu, unsigned rn, unsigned list, unsigned count,
+                   uint32_t lowest, bool writeback, uint32_t wb_value, uint32_t next_pc);
 /* Stores go in order; on an abort no writeback. The PC, if listed, is
  * stored as cpu->r[15] (insn + 8 in ARM state, QEMU's choice). */
-int arm_block_store(struct arm_cpu *cpu, unsigned rn, unsigned list, uint32_t lowest,
-                    bool writeback, uint32_t wb_value, uint32_t next_pc);
+int arm_block_store(struct arm_cpu *cpu, unsigned rn, unsigned list, unsigned count,
+                    uint32_t lowest, bool writeback, uint32_t wb_value, uint32_t next_pc);
 
 #endif

@@ -146,7 +146,7 @@ const insn_handler arm_dp_handlers[DP_OP_COUNT][DP_FORM_COUNT][2] = {
  * which reads as the instruction address + 12 (A5.1.5: the PC is read
  * after the extra cycle that fetches Rs). With S, a write to the PC is
  * an exception return, CPSR <- SPSR (A4.1 "Data-processing", S bit); without,
- * a plain branch: ALU writes to the PC do not interwork on ARMv5.
+ * a plain branch on ARMv5, a BX on ARMv7 (DDI 0406C A2.3.1, ALUWritePC).
  */
 int arm_dp_generic(struct arm_cpu *cpu, const struct decoded_insn *d)
 {
@@ -169,6 +169,8 @@ int arm_dp_generic(struct arm_cpu *cpu, const struct decoded_insn *d)
     }
     if (s)
         cpu_exception_return(cpu, result);
+    else if (d->flags & DPF_INTERWORK)
+        cpu_branch_exchange(cpu, result);
     else
         cpu_branch(cpu, result);
     return 1;

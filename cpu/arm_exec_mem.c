@@ -13,6 +13,8 @@
  * ARM926 stores + 12; ARM ARM: IMPLEMENTATION DEFINED; + 8 matches QEMU and
  * unicorn, which the differential tests compare against).
  */
+#include <string.h>
+
 #include "cpu/arm_exec.h"
 
 #define ALWAYS_INLINE inline __attribute__((always_inline))
@@ -101,7 +103,7 @@ static int load_user_word(struct arm_cpu *cpu, uint32_t addr, uint32_t *value)
 /*
  * The rare word/byte forms: LDRT/STRT/LDRBT/STRBT (accesses checked as
  * User mode, always post-indexed) and loads to the PC, which interwork on
- * ARMv5T (A4.1.23: bit 0 selects Thumb; the ARM926 has no SCTLR.L4 set).
+ * ARMv5T (A4.1.23: bit 0 selects Thumb) unless SCTLR.L4 is set.
  */
 int arm_ldst_generic(struct arm_cpu *cpu, const struct decoded_insn *d)
 {
@@ -124,7 +126,7 @@ int arm_ldst_generic(struct arm_cpu *cpu, const struct decoded_insn *d)
         if (d->flags & LSF_WB)
             cpu->r[d->rn] = base + offset;
         if (d->rd == 15) {
-            cpu_branch_exchange(cpu, value);
+            arm_load_pc(cpu, value);
             return 1;
         }
         cpu->r[d->rd] = value;
@@ -209,8 +211,8 @@ static int ldstx_strh(struct arm_cpu *cpu, const struct decoded_insn *d)
     return arm_mem_done(cpu, rc);
 }
 
-/* LDRD (A4.1.26): Rt even and not 14 (checked by the decoder). Both words
- * are read before any register changes. */
+/* LDRD (A4.1.26): Rt even (checked by the decoder). Both words are read
+ * before any register changes. */
 static int ldstx_ldrd(struct arm_cpu *cpu, const struct decoded_insn *d)
 {
     uint32_t wb, lo, hi;
@@ -221,15 +223,24 @@ static int ldstx_ldrd(struct arm_cpu *cpu, const struct decoded_insn *d)
     int rc2 = cpu_load32(cpu, addr + 4, &hi);
     if (unlikely(rc2 < 0))
         return cpu_data_abort(cpu);
+    /* The pair first, then the base: with writeback to Rt or Rt2
+     * (UNPREDICTABLE) the base wins, as in QEMU. */
+    cpu->r[d->rd] = lo;
+    if (unlikely(d->rd == 14)) {
+        /* Rt2 = PC (UNPREDICTABLE): a plain branch, as in QEMU. */
+        if (d->flags & LSF_WB)
+            cpu->r[d->rn] = wb;
+        cpu_branch(cpu, hi);
+        return 1;
+    }
+    cpu->r[d->rd + 1] = hi;
     if (d->flags & LSF_WB)
         cpu->r[d->rn] = wb;
-    cpu->r[d->rd] = lo;
-    cpu->r[d->rd + 1] = hi;
     return arm_mem_done(cpu, rc1 | rc2);
 }
 
 /* STRD (A4.1.103): both stores in order; an abort on either means no
- * writeback. */
+ * writeback. With Rt = 14 the PC (insn + 8) is the second word. */
 static int ldstx_strd(struct arm_cpu *cpu, const struct decoded_insn *d)
 {
     uint32_t wb;
@@ -258,12 +269,32 @@ const insn_handler arm_ldst_extra_handlers[LDSTX_COUNT] = {
 /* ---- load/store multiple ---- */
 
 /*
- * Reads the words for list into values[] (lowest register at the lowest
- * address). Returns < 0 on a fault, else the OR of the access results.
- * The address goes to the memory layer as computed: with SCTLR.A clear
- * an unaligned base accesses the aligned words (A4.1.20: bits 1:0 ignored).
+ * Host pointer for count words at addr when they all sit in one page whose
+ * TLB entry allows the access directly (the test the single-access fast
+ * path in cpu/mem.h makes, done once per block), else NULL. An unaligned
+ * base never matches and takes the per-word path.
  */
-static int block_read(struct arm_cpu *cpu, unsigned list, uint32_t addr, uint32_t values[16])
+static inline uint8_t *block_host(struct arm_cpu *cpu, uint32_t addr, unsigned count,
+                                  bool write)
+{
+    uint32_t last = addr + 4 * count - 1;
+    if ((addr ^ last) & TLB_PAGE_MASK)
+        return NULL;
+    const struct tlb_entry *e = &cpu->tlb_cur[tlb_index(addr)];
+    uint32_t tag = write ? e->tag_write : e->tag_read;
+    if (tag != (addr & (TLB_PAGE_MASK | 3)))
+        return NULL;
+    return (uint8_t *)(e->addend + addr);
+}
+
+/*
+ * Per-word reads of list into values[] (lowest register at the lowest
+ * address). Returns < 0 on a fault, else the OR of the access results.
+ * The address goes to the memory layer as computed: with SCTLR.A clear an
+ * unaligned base accesses the aligned words (A4.1.20: bits 1:0 ignored).
+ */
+static int block_read_slow(struct arm_cpu *cpu, unsigned list, uint32_t addr,
+                           uint32_t values[16])
 {
     int dev = 0;
     for (unsigned rest = list; rest; rest &= rest - 1) {
@@ -277,11 +308,28 @@ static int block_read(struct arm_cpu *cpu, unsigned list, uint32_t addr, uint32_
     return dev;
 }
 
-int arm_block_load(struct arm_cpu *cpu, unsigned rn, unsigned list, uint32_t lowest,
-                   bool writeback, uint32_t wb_value, uint32_t next_pc)
+/* values[] for list, from host memory when possible. */
+static int block_read(struct arm_cpu *cpu, unsigned list, unsigned count, uint32_t addr,
+                      uint32_t values[16])
+{
+    const uint8_t *host = block_host(cpu, addr, count, false);
+    if (unlikely(!host))
+        return block_read_slow(cpu, list, addr, values);
+    for (unsigned rest = list; rest; rest &= rest - 1) {
+        memcpy(&values[__builtin_ctz(rest)], host, 4);
+        host += 4;
+    }
+    return 0;
+}
+
+/* The per-word LDM path: a fault is possible, so values are staged. */
+static __attribute__((noinline)) int block_load_slow(struct arm_cpu *cpu, unsigned rn,
+                                                     unsigned list, uint32_t lowest,
+                                                     bool writeback, uint32_t wb_value,
+                                                     uint32_t next_pc)
 {
     uint32_t values[16];
-    int rc = block_read(cpu, list, lowest, values);
+    int rc = block_read_slow(cpu, list, lowest, values);
     if (unlikely(rc < 0))
         return cpu_data_abort(cpu);
     if (writeback)
@@ -291,18 +339,44 @@ int arm_block_load(struct arm_cpu *cpu, unsigned rn, unsigned list, uint32_t low
         cpu->r[i] = values[i];
     }
     if (list & 0x8000) {
-        cpu_branch_exchange(cpu, values[15]);
+        arm_load_pc(cpu, values[15]);
         return 1;
     }
-    if (unlikely(rc > 0)) {
+    if (rc > 0) {
         cpu->r[15] = next_pc;
         return 1;
     }
     return 0;
 }
 
-int arm_block_store(struct arm_cpu *cpu, unsigned rn, unsigned list, uint32_t lowest,
-                    bool writeback, uint32_t wb_value, uint32_t next_pc)
+int arm_block_load(struct arm_cpu *cpu, unsigned rn, unsigned list, unsigned count,
+                   uint32_t lowest, bool writeback, uint32_t wb_value, uint32_t next_pc)
+{
+    const uint8_t *host = block_host(cpu, lowest, count, false);
+    if (unlikely(!host))
+        return block_load_slow(cpu, rn, list, lowest, writeback, wb_value, next_pc);
+
+    /* Nothing can fault: load straight into the registers, base first so
+     * a loaded base wins. */
+    if (writeback)
+        cpu->r[rn] = wb_value;
+    for (unsigned rest = list & 0x7fff; rest; rest &= rest - 1) {
+        memcpy(&cpu->r[__builtin_ctz(rest)], host, 4);
+        host += 4;
+    }
+    if (likely(!(list & 0x8000)))
+        return 0;
+    uint32_t pc_value;
+    memcpy(&pc_value, host, 4);
+    arm_load_pc(cpu, pc_value);
+    return 1;
+}
+
+/* The per-word STM path: stores in order, stopping at a fault. */
+static __attribute__((noinline)) int block_store_slow(struct arm_cpu *cpu, unsigned rn,
+                                                      unsigned list, uint32_t lowest,
+                                                      bool writeback, uint32_t wb_value,
+                                                      uint32_t next_pc)
 {
     uint32_t addr = lowest;
     int dev = 0;
@@ -316,13 +390,30 @@ int arm_block_store(struct arm_cpu *cpu, unsigned rn, unsigned list, uint32_t lo
     }
     if (writeback)
         cpu->r[rn] = wb_value;
-    if (unlikely(dev > 0)) {
+    if (dev > 0) {
         cpu->r[15] = next_pc;
         return 1;
     }
     return 0;
 }
 
+int arm_block_store(struct arm_cpu *cpu, unsigned rn, unsigned list, unsigned count,
+                    uint32_t lowest, bool writeback, uint32_t wb_value, uint32_t next_pc)
+{
+    uint8_t *host = block_host(cpu, lowest, count, true);
+    if (unlikely(!host))
+        return block_store_slow(cpu, rn, list, lowest, writeback, wb_value, next_pc);
+    for (unsigned rest = list; rest; rest &= rest - 1) {
+        memcpy(host, &cpu->r[__builtin_ctz(rest)], 4);
+        host += 4;
+    }
+    if (writeback)
+        cpu->r[rn] = wb_value;
+    return 0;
+}
+
+/* For LDM/STM slots the decoder puts the register count in rd, the lowest
+ * address's offset from Rn in rs and the writeback delta in shift. */
 static inline uint32_t block_lowest(const struct arm_cpu *cpu, const struct decoded_insn *d)
 {
     return cpu->r[d->rn] + (uint32_t)(int32_t)(int8_t)d->rs;
@@ -335,7 +426,7 @@ static inline uint32_t block_wb(const struct arm_cpu *cpu, const struct decoded_
 
 int arm_ldm(struct arm_cpu *cpu, const struct decoded_insn *d)
 {
-    return arm_block_load(cpu, d->rn, d->imm, block_lowest(cpu, d), d->flags & LSF_WB,
+    return arm_block_load(cpu, d->rn, d->imm, d->rd, block_lowest(cpu, d), d->flags & LSF_WB,
                           block_wb(cpu, d), cpu->r[15] - 4);
 }
 
@@ -343,7 +434,7 @@ int arm_ldm(struct arm_cpu *cpu, const struct decoded_insn *d)
  * (A4.1.97: only defined for the lowest register; QEMU always does so). */
 int arm_stm(struct arm_cpu *cpu, const struct decoded_insn *d)
 {
-    return arm_block_store(cpu, d->rn, d->imm, block_lowest(cpu, d), d->flags & LSF_WB,
+    return arm_block_store(cpu, d->rn, d->imm, d->rd, block_lowest(cpu, d), d->flags & LSF_WB,
                            block_wb(cpu, d), cpu->r[15] - 4);
 }
 
@@ -357,7 +448,7 @@ int arm_ldm_user(struct arm_cpu *cpu, const struct decoded_insn *d)
     uint32_t values[16];
     if (!cpu_privileged(cpu))
         return insn_undefined(cpu, d);
-    int rc = block_read(cpu, d->imm, block_lowest(cpu, d), values);
+    int rc = block_read(cpu, d->imm, d->rd, block_lowest(cpu, d), values);
     if (unlikely(rc < 0))
         return cpu_data_abort(cpu);
     for (unsigned rest = d->imm; rest; rest &= rest - 1) {
@@ -378,7 +469,7 @@ int arm_ldm_exret(struct arm_cpu *cpu, const struct decoded_insn *d)
     if (!cpu_privileged(cpu))
         return insn_undefined(cpu, d);
     uint32_t wb = block_wb(cpu, d);
-    int rc = block_read(cpu, d->imm, block_lowest(cpu, d), values);
+    int rc = block_read(cpu, d->imm, d->rd, block_lowest(cpu, d), values);
     if (unlikely(rc < 0))
         return cpu_data_abort(cpu);
     if (d->flags & LSF_WB)

@@ -211,7 +211,11 @@ static int access_in_page(struct arm_cpu *cpu, uint32_t va, unsigned size, uint3
             *value = v;
         } else if (r->kind == REGION_RAM) {
             if (r->code_pages[offset >> 12]) {
+                /* The executor must leave the block it is running: the next
+                 * lookup re-marks the page as code (fetch_block), so later
+                 * stores to it are seen too. */
                 aspace_note_write(as, r, t.pa);
+                cpu->exit_request = 1;
                 rc = 1;
             }
             memcpy(r->host + offset, value, size);

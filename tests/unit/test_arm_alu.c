@@ -346,6 +346,15 @@ START_TEST(test_pc_destination)
     ck_assert_uint_eq(cpu->r[15], 0x9000);
     ck_assert_uint_eq(cpu->thumb, 0);
 
+    /* ... but on ARMv7 it does (ALUWritePC); the decoder asks the model */
+    cpu->model = cpu_model_find("cortex-a9");
+    ck_assert_ptr_nonnull(cpu->model);
+    run1(f, dp_shi(OP_MOV, 0, 15, 0, 1, LSL, 0));
+    ck_assert_uint_eq(cpu->r[15], 0x9002);
+    ck_assert_uint_eq(cpu->thumb, 1);
+    cpu->thumb = 0;
+    cpu->model = &cpu_model_arm926;
+
     /* ADD pc, pc, #4: skips one instruction */
     run1(f, dp_imm(OP_ADD, 0, 15, 15, 0, 4));
     ck_assert_uint_eq(cpu->r[15], FIXTURE_CODE + 12);
@@ -852,6 +861,13 @@ START_TEST(test_coprocessor)
     run1(f, 0xee010f10);                               /* mcr p15, 0, r0, c1, c0, 0 */
     ck_assert_uint_eq(cpu->cp15.sctlr & SCTLR_V, SCTLR_V);
     ck_assert_uint_eq(cpu->r[15], FIXTURE_CODE + 4);   /* leaves the loop at the next */
+
+    /* mrc p15, 0, r15, c7, c14, 3: the ARM926 test-clean-invalidate loop
+     * reads the result into the flags (Z = done) */
+    set_nzcv(cpu, 0);
+    run1(f, 0xee17ff7e);
+    ck_assert_uint_eq(cpu->z, 1);
+    ck_assert_uint_eq(cpu->r[15], FIXTURE_CODE + 4);
 
     run1(f, 0xee100710);                               /* mrc p7 (absent): UNDEFINED */
     ck_assert_uint_eq(cpu->r[15], 0xffff0004);

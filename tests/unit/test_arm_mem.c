@@ -248,6 +248,17 @@ START_TEST(test_pc_transfers)
     ck_assert_uint_eq(cpu->thumb, 1);
     cpu->thumb = 0;
 
+    /* ... unless SCTLR.L4 asks for the ARMv4 behaviour (ARM926 TRM c1) */
+    cpu->cp15.sctlr |= SCTLR_L4;
+    run1(f, ldst(1, 1, 0, 0, 1, 0, 15, 0));
+    ck_assert_uint_eq(cpu->r[15], 0x9000);
+    ck_assert_uint_eq(cpu->thumb, 0);
+    cpu->r[13] = D;
+    run1(f, block(0, 1, 0, 0, 1, 13, 0x8000));           /* ldmia sp, {pc} */
+    ck_assert_uint_eq(cpu->r[15], 0x9000);
+    ck_assert_uint_eq(cpu->thumb, 0);
+    cpu->cp15.sctlr &= ~SCTLR_L4;
+
     fixture_write32(f, D, 0x9004);
     run1(f, ldst(0, 1, 0, 0, 1, 0, 15, 4));              /* ldr pc, [r0], #4 */
     ck_assert_uint_eq(cpu->r[15], 0x9004);
