@@ -32,6 +32,7 @@ void cpu_init(struct arm_cpu *cpu, const struct cpu_model *model, unsigned index
     cpu->model = model;
     cpu->index = index;
     cp15_attach(cpu);
+    cp14_attach(cpu);
     cpu_reset(cpu);
 }
 
@@ -53,6 +54,7 @@ void cpu_reset(struct arm_cpu *cpu)
     cpu->halted = 0;
     cpu->exit_request = 0;
     cpu->excl_addr = ~0u;
+    cpu->cp14.teecr = cpu->cp14.teehbr = 0;
     cp15_reset(cpu);
     cpu->tlb_cur = cpu->tlb[1];
     tlb_clear_all(cpu);

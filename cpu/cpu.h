@@ -24,6 +24,7 @@
 #include "base/compiler.h"
 #include "cpu/cp15.h"
 #include "cpu/tlb.h"
+#include "cpu/vfp.h"
 
 struct arm_cpu;
 struct decoded_insn;
@@ -152,6 +153,12 @@ struct cpu_memory_ops {
     struct decode_block *(*fetch_block)(struct arm_cpu *cpu, uint32_t va, bool thumb);
     /* Physical address of va for the monitor (no side effects); < 0 if none. */
     int (*translate_debug)(struct arm_cpu *cpu, uint32_t va, uint64_t *pa);
+    /*
+     * ARMv7 VA-to-PA operations (CP15 ATS1CPR/CPW/CUR/CUW, DDI 0406C
+     * B4.2): the PAR value (short-descriptor format) for a read or write
+     * of va at PL1 or PL0. No FSR/FAR, TLB or cpu->fault change.
+     */
+    uint32_t (*ats)(struct arm_cpu *cpu, uint32_t va, bool write, bool user);
 };
 
 /*
@@ -235,8 +242,14 @@ struct arm_cpu {
     const struct cpu_model *model;
     struct cp15_state cp15;
     const struct coproc_ops *coproc[16];
+    struct {
+        uint32_t teecr, teehbr;   /* ThumbEE (cpu/cp14.c) */
+    } cp14;
     const struct generic_timer_ops *gtimer;   /* NULL: c14 is UNDEFINED */
     void *gtimer_opaque;
+
+    /* VFP / Advanced SIMD registers and control (cpu/vfp.c). */
+    struct vfp_state vfp;
 
     /* Exclusive monitor (ARMv6+): address tagged by LDREX, or ~0 when open. */
     uint32_t excl_addr;
@@ -250,6 +263,8 @@ struct arm_cpu {
 };
 
 void cpu_init(struct arm_cpu *cpu, const struct cpu_model *model, unsigned index);
+/* Installs CP14 (debug ID, ThumbEE) on ARMv7 models. */
+void cp14_attach(struct arm_cpu *cpu);
 void cpu_reset(struct arm_cpu *cpu);
 
 /* CPSR/SPSR access (ARM ARM B1.3.3). */

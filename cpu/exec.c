@@ -50,8 +50,13 @@ int cpu_decode_slot(struct arm_cpu *cpu, const struct decoded_insn *d)
                  * the MMU so a fault there becomes a prefetch abort. */
                 uint32_t value;
                 uint32_t next = cpu_insn_addr(cpu) + 2;
-                if (cpu_load_sized(cpu, cpu->tlb_cur, next, 2, &value, MEM_EXEC) < 0)
-                    return cpu_prefetch_abort(cpu, cpu_insn_addr(cpu), cpu->fault.fsr);
+                if (cpu_load_sized(cpu, cpu->tlb_cur, next, 2, &value, MEM_EXEC) < 0) {
+                    /* LR is the instruction's, IFAR the faulting halfword's. */
+                    cpu_prefetch_abort(cpu, cpu_insn_addr(cpu), cpu->fault.fsr);
+                    if (cpu->model->features & CPU_FEAT_V6)
+                        cpu->cp15.ifar = cpu->fault.far;
+                    return 1;
+                }
                 hw2 = (uint16_t)value;
                 /* Not cached: the next page may change independently. */
                 struct decoded_insn once;

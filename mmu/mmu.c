@@ -48,7 +48,7 @@ static int translate_flat(uint32_t va, struct mmu_translation *t, FILE *explain)
     t->page_size = 1u << 20;
     t->can_read_priv = t->can_write_priv = true;
     t->can_read_user = t->can_write_user = true;
-    t->can_exec = true;
+    t->can_exec = t->can_exec_priv = t->can_exec_user = true;
     if (explain)
         fprintf(explain, "walk VA 0x%08x: MMU disabled (SCTLR.M = 0)\n  => PA 0x%08x\n", va,
                 va);
@@ -56,37 +56,74 @@ static int translate_flat(uint32_t va, struct mmu_translation *t, FILE *explain)
 }
 
 /*
- * The ARMv7 short-descriptor walker is not written yet; until it is, an
- * enabled MMU on such a model reports a section translation fault and says
- * why, rather than pretending a flat map.
+ * No walker for this translation regime (a model without one, or the LPAE
+ * long-descriptor format selected by TTBCR.EAE): a section translation
+ * fault that says why, rather than pretending a flat map.
  */
 static int translate_unsupported(struct arm_cpu *cpu, uint32_t va, enum mmu_access access,
-                                 FILE *explain)
+                                 FILE *explain, const char *what)
 {
     cpu->fault.fsr = FSR_TRANSLATION_SECTION;
     cpu->fault.far = va;
     cpu->fault.write = access == MMU_WRITE;
     if (explain)
-        fprintf(explain, "walk VA 0x%08x: no page-table walker for %s yet\n", va,
+        fprintf(explain, "walk VA 0x%08x: %s is not implemented on %s\n", va, what,
                 cpu->model->name);
-    trace_printf(cpu->trace, TRACE_UNIMP, "cpu%u MMU enabled on %s: walker not implemented",
-                 cpu->index, cpu->model->name);
+    trace_printf(cpu->trace, TRACE_UNIMP, "cpu%u MMU enabled on %s: %s not implemented",
+                 cpu->index, cpu->model->name, what);
     return -1;
+}
+
+static bool model_is_v7(const struct arm_cpu *cpu)
+{
+    return (cpu->model->features & (CPU_FEAT_V7 | CPU_FEAT_VMSA_V5)) == CPU_FEAT_V7;
 }
 
 /*
  * The ARMv5 walker also handles SCTLR.M = 0 itself, because the FCSE
- * relocation applies to the flat map too (the MVA is the physical address).
+ * relocation applies to the flat map too (the MVA is the physical address);
+ * the ARMv7 walker does, to report the default memory attributes. ARMv5 has
+ * no execute-never: a fetch needs read permission.
  */
 int mmu_translate(struct arm_cpu *cpu, uint32_t va, enum mmu_access access, bool user,
                   struct mmu_translation *t, FILE *explain)
 {
-    if (cpu->model->features & CPU_FEAT_VMSA_V5)
-        return mmu_walk_v5(cpu, mmu_ctx(cpu)->as, va, access, user, t, explain);
+    if (cpu->model->features & CPU_FEAT_VMSA_V5) {
+        int rc = mmu_walk_v5(cpu, mmu_ctx(cpu)->as, va, access, user, t, explain);
+        if (rc == 0) {
+            t->can_exec_priv = t->can_read_priv;
+            t->can_exec_user = t->can_read_user;
+        }
+        return rc;
+    }
+    if (model_is_v7(cpu)) {
+        if ((cpu->cp15.sctlr & SCTLR_M) && (cpu->cp15.ttbcr & TTBCR_EAE))
+            return translate_unsupported(cpu, va, access, explain,
+                                         "the long-descriptor format (TTBCR.EAE = 1)");
+        return mmu_walk_v7(cpu, mmu_ctx(cpu)->as, va, access, user, t, explain);
+    }
     if (!(cpu->cp15.sctlr & SCTLR_M))
         return translate_flat(va, t, explain);
-    /* Hook for the ARMv7 short-descriptor (and later LPAE) walker. */
-    return translate_unsupported(cpu, va, access, explain);
+    return translate_unsupported(cpu, va, access, explain, "a page-table walker");
+}
+
+/*
+ * Alignment fault (ARM ARM DDI 0100I B3.6.1; DDI 0406C A3.2.1, B3.13): status
+ * 0b00001, domain not valid; ARMv7 adds WnR. The FAR is the (modified)
+ * virtual address of the access.
+ */
+int mmu_alignment_fault(struct arm_cpu *cpu, uint32_t va, bool write)
+{
+    cpu->fault.fsr = FSR_ALIGNMENT;
+    if (model_is_v7(cpu) && write)
+        cpu->fault.fsr |= FSR_V7_WNR;
+    cpu->fault.far = mmu_fcse_mva(cpu, va);
+    cpu->fault.write = write;
+    if (cpu->mem_opaque)
+        mmu_ctx(cpu)->faults++;
+    trace_printf(cpu->trace, TRACE_MMU, "cpu%u alignment fault: %s at 0x%08x", cpu->index,
+                 write ? "write" : "read", va);
+    return -1;
 }
 
 /* Translation for the slow path: counts, and leaves cpu->fault alone for
@@ -135,10 +172,11 @@ static struct tlb_entry *tlb_fill(struct arm_cpu *cpu, uint32_t va, bool user,
     }
     bool can_read = user ? t->can_read_user : t->can_read_priv;
     bool can_write = user ? t->can_write_user : t->can_write_priv;
+    bool can_exec = user ? t->can_exec_user : t->can_exec_priv;
     e->phys_page = pfn;
     e->tag_translated = va_page;
     e->perm = (can_read ? TLB_PERM_READ : 0) | (can_write ? TLB_PERM_WRITE : 0) |
-              (t->can_exec ? TLB_PERM_EXEC : 0);
+              (can_exec ? TLB_PERM_EXEC : 0);
     if (r && r->kind != REGION_MMIO) {
         uint64_t offset = pa_page - r->base;
         bool fast_write = can_write && r->kind == REGION_RAM && !r->code_pages[offset >> 12];
@@ -168,7 +206,7 @@ static bool tlb_translated(struct arm_cpu *cpu, uint32_t va, enum mmu_access acc
     t->page_size = TLB_PAGE_SIZE;
     t->can_read_priv = t->can_read_user = (e->perm & TLB_PERM_READ) != 0;
     t->can_write_priv = t->can_write_user = (e->perm & TLB_PERM_WRITE) != 0;
-    t->can_exec = (e->perm & TLB_PERM_EXEC) != 0;
+    t->can_exec = t->can_exec_priv = t->can_exec_user = (e->perm & TLB_PERM_EXEC) != 0;
     return true;
 }
 
@@ -178,7 +216,12 @@ static bool tlb_translated(struct arm_cpu *cpu, uint32_t va, enum mmu_access acc
 static void fetch_external_abort(struct arm_cpu *cpu, uint32_t va,
                                  const struct mmu_translation *t)
 {
-    cpu->fault.fsr = t->page_size >= (1u << 20) ? FSR_EXT_ABORT_SECTION : FSR_EXT_ABORT_PAGE;
+    /* ARMv7 has one synchronous external abort code (DDI 0406C B3.13). */
+    if (model_is_v7(cpu))
+        cpu->fault.fsr = FSR_V7_SYNC_EXT_ABORT;
+    else
+        cpu->fault.fsr = t->page_size >= (1u << 20) ? FSR_EXT_ABORT_SECTION
+                                                     : FSR_EXT_ABORT_PAGE;
     cpu->fault.far = mmu_fcse_mva(cpu, va);
     cpu->fault.write = false;
     mmu_ctx(cpu)->faults++;
@@ -258,16 +301,8 @@ static int check_alignment(struct arm_cpu *cpu, uint32_t *va, unsigned size, boo
                            unsigned flags)
 {
     uint32_t sctlr = cpu->cp15.sctlr;
-    if ((sctlr & SCTLR_A) && !(flags & MEM_NOFAULT)) {
-        /* FSR domain field is invalid for alignment faults: 0. */
-        cpu->fault.fsr = FSR_ALIGNMENT;
-        cpu->fault.far = mmu_fcse_mva(cpu, *va);
-        cpu->fault.write = write;
-        mmu_ctx(cpu)->faults++;
-        trace_printf(cpu->trace, TRACE_MMU, "cpu%u alignment fault: %u-byte %s at 0x%08x",
-                     cpu->index, size, write ? "write" : "read", *va);
-        return -1;
-    }
+    if ((sctlr & SCTLR_A) && !(flags & MEM_NOFAULT))
+        return mmu_alignment_fault(cpu, *va, write);
     if (!(sctlr & SCTLR_U)) {
         *va &= ~(size - 1);
         return 0;
@@ -403,6 +438,53 @@ static int mmu_translate_debug(struct arm_cpu *cpu, uint32_t va, uint64_t *pa)
     return debug_translate(cpu, va, pa);
 }
 
+/* PAR Inner[2:0] for the attributes (DDI 0406C B4.1, PAR, short format). */
+static uint32_t par_inner(const struct mmu_translation *t)
+{
+    static const uint8_t normal[4] = {
+        [MMU_CACHE_NONE] = 0, [MMU_CACHE_WBWA] = 5, [MMU_CACHE_WT] = 6, [MMU_CACHE_WB] = 7,
+    };
+    switch (t->mem_type) {
+    case MMU_MEM_STRONGLY_ORDERED: return 1;
+    case MMU_MEM_DEVICE: return 3;
+    default: return normal[t->inner & 3];
+    }
+}
+
+/*
+ * ATS1C{P,U}{R,W} (DDI 0406C B4.2; PAR in B4.1): a stage 1 translation
+ * as the given privilege would make it, without side effects. Success:
+ * PA[31:12] (a supersection reports PA[31:24] and PA[39:32] with SS set),
+ * NOS, NS, SH, Inner, Outer. Fault: F with FS = DFSR[12], [10], [3:0].
+ */
+static uint32_t mmu_ats(struct arm_cpu *cpu, uint32_t va, bool write, bool user)
+{
+    struct mem_fault saved = cpu->fault;
+    struct mmu_translation t = { 0 };
+    int rc = mmu_translate(cpu, va, write ? MMU_WRITE : MMU_READ, user, &t, NULL);
+    uint32_t fsr = cpu->fault.fsr;
+    cpu->fault = saved;
+    if (rc < 0)
+        return 1u | ((fsr & 0xfu) << 1) | (((fsr >> 10) & 1) << 5) | (((fsr >> 12) & 1) << 6);
+
+    uint32_t par;
+    if (t.supersection)
+        par = ((uint32_t)t.pa & 0xff000000u) | (uint32_t)((t.pa >> 32) & 0xff) << 16 | 1u << 1;
+    else
+        par = (uint32_t)t.pa & 0xfffff000u;
+    if (t.shareable) {
+        par |= 1u << 7;
+        if (!t.outer_shareable)
+            par |= 1u << 10;
+    }
+    if (t.ns)
+        par |= 1u << 9;
+    par |= par_inner(&t) << 4;
+    if (t.mem_type == MMU_MEM_NORMAL)
+        par |= (uint32_t)(t.outer & 3) << 2;
+    return par;
+}
+
 /*
  * Copies in chunks that stay inside a 1 KiB block (the finest ARMv5
  * mapping) so each chunk has one physical address. MMIO and unmapped
@@ -464,6 +546,7 @@ static const struct cpu_memory_ops mmu_memory_ops = {
     .store = mmu_store,
     .fetch_block = mmu_fetch_block,
     .translate_debug = mmu_translate_debug,
+    .ats = mmu_ats,
 };
 
 void mmu_attach(struct mmu_context *ctx, struct arm_cpu *cpu, struct aspace *as)

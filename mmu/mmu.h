@@ -46,13 +46,45 @@ enum mmu_fsr_status {
     FSR_PERMISSION_PAGE = 0xf,
 };
 
+/*
+ * ARMv7 short-descriptor fault status (DDI 0406C B3.13 and the DFSR/IFSR
+ * pages of B4.1): FS[3:0] in bits [3:0], FS[4] in bit 10, the domain in [7:4]
+ * (DFSR only), WnR in bit 11 (DFSR only). The values above keep their
+ * meaning; these are new in ARMv6/v7.
+ */
+enum mmu_fsr_v7_status {
+    FSR_V7_ACCESS_FLAG_SECTION = 0x03,
+    FSR_V7_ACCESS_FLAG_PAGE = 0x06,
+    FSR_V7_SYNC_EXT_ABORT = 0x08,    /* not on a walk: e.g. a PA beyond 4 GiB */
+};
+#define FSR_V7_FS4 (1u << 10)
+#define FSR_V7_WNR (1u << 11)
+#define FSR_V7_EXT (1u << 12)
+
+/* Memory types and cache policies decoded by the ARMv7 walker (B3.8). */
+enum mmu_mem_type { MMU_MEM_STRONGLY_ORDERED, MMU_MEM_DEVICE, MMU_MEM_NORMAL };
+enum mmu_cache_policy {             /* the NMRR/TEX encoding */
+    MMU_CACHE_NONE = 0,             /* non-cacheable */
+    MMU_CACHE_WBWA = 1,             /* write-back, write-allocate */
+    MMU_CACHE_WT = 2,               /* write-through, no write-allocate */
+    MMU_CACHE_WB = 3,               /* write-back, no write-allocate */
+};
+
 /* Result of a translation (walkers fill it). */
 struct mmu_translation {
     uint64_t pa;
     uint32_t page_size;     /* bytes mapped by the final descriptor */
     bool can_read_priv, can_write_priv;
     bool can_read_user, can_write_user;
-    bool can_exec;
+    bool can_exec;          /* for the privilege the walk was made for */
+    bool can_exec_priv, can_exec_user;
+    /* ARMv7 attributes (PAR, monitor); the ARMv5 walker leaves them alone. */
+    uint8_t mem_type;       /* enum mmu_mem_type */
+    uint8_t inner, outer;   /* enum mmu_cache_policy, Normal memory only */
+    bool shareable, outer_shareable;
+    bool global;            /* nG = 0: valid for every ASID */
+    bool supersection;
+    bool ns;                /* descriptor NS bit */
 };
 
 /*
@@ -78,5 +110,18 @@ static inline uint32_t mmu_fcse_mva(const struct arm_cpu *cpu, uint32_t va)
 /* ARMv5 walker (mmu/walk_v5.c). Same contract as mmu_translate. */
 int mmu_walk_v5(struct arm_cpu *cpu, struct aspace *as, uint32_t va, enum mmu_access access,
                 bool user, struct mmu_translation *t, FILE *explain);
+
+/* ARMv7 short-descriptor walker (mmu/walk_v7.c). Same contract as mmu_translate. */
+int mmu_walk_v7(struct arm_cpu *cpu, struct aspace *as, uint32_t va, enum mmu_access access,
+                bool user, struct mmu_translation *t, FILE *explain);
+
+/*
+ * Records an alignment fault for a data access at va in cpu->fault, in the
+ * model's FSR format (ARMv7: FS 0b00001 with WnR), and returns -1. For
+ * accesses that must be aligned whatever SCTLR.A says (ARMv7 LDM/STM,
+ * LDRD/STRD, LDREX/STREX: DDI 0406C A3.2.1); the handler then returns
+ * cpu_data_abort(cpu).
+ */
+int mmu_alignment_fault(struct arm_cpu *cpu, uint32_t va, bool write);
 
 #endif
