@@ -496,6 +496,67 @@ static uint32_t pixel_to_xrgb(const struct scan_format *f, uint32_t v)
 }
 
 /*
+ * The formats Linux uses, without the per-pixel format switch: the
+ * display frontend converts a whole 800x600 frame 60 times a second.
+ * Lines are whole multiples of 16 pixels (PPL counts in 16s), so they go
+ * in fixed chunks the compiler turns into vector code. swap set: red in
+ * the high field (Linux's RGB565 through mux 3, and XRGB8888).
+ */
+#define SCAN_CHUNK 16
+
+static void load_le16_chunk(uint16_t px[SCAN_CHUNK], const uint8_t *src)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(px, src, SCAN_CHUNK * sizeof(px[0]));
+#else
+    for (unsigned i = 0; i < SCAN_CHUNK; i++)
+        px[i] = (uint16_t)(src[2 * i] | (src[2 * i + 1] << 8));
+#endif
+}
+
+static void load_le32_chunk(uint32_t px[SCAN_CHUNK], const uint8_t *src)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(px, src, SCAN_CHUNK * sizeof(px[0]));
+#else
+    for (unsigned i = 0; i < SCAN_CHUNK; i++)
+        px[i] = load_le32(src + 4 * i);
+#endif
+}
+
+static void scan_line_565(const uint8_t *src, unsigned width, bool swap, uint32_t *out)
+{
+    unsigned hi_shift = swap ? 16 : 0, lo_shift = swap ? 0 : 16;
+    /* Pointers, not out[base + i]: a 32-bit index could wrap, which stops
+     * the vectorizer. */
+    for (const uint32_t *end = out + width; out < end; out += SCAN_CHUNK, src += 2 * SCAN_CHUNK) {
+        uint16_t px[SCAN_CHUNK];
+        load_le16_chunk(px, src);
+        for (size_t i = 0; i < SCAN_CHUNK; i++) {
+            uint32_t v = px[i];
+            uint32_t lo = v & 0x1f, mid = (v >> 5) & 0x3f, hi = v >> 11;
+            lo = (lo << 3) | (lo >> 2);
+            mid = (mid << 2) | (mid >> 4);
+            hi = (hi << 3) | (hi >> 2);
+            out[i] = (hi << hi_shift) | (mid << 8) | (lo << lo_shift);
+        }
+    }
+}
+
+static void scan_line_888(const uint8_t *src, unsigned width, bool swap, uint32_t *out)
+{
+    unsigned hi_shift = swap ? 16 : 0, lo_shift = swap ? 0 : 16;
+    for (const uint32_t *end = out + width; out < end; out += SCAN_CHUNK, src += 4 * SCAN_CHUNK) {
+        uint32_t px[SCAN_CHUNK];
+        load_le32_chunk(px, src);
+        for (size_t i = 0; i < SCAN_CHUNK; i++) {
+            uint32_t v = px[i];
+            out[i] = (((v >> 16) & 0xff) << hi_shift) | (v & 0xff00) | ((v & 0xff) << lo_shift);
+        }
+    }
+}
+
+/*
  * One line of width pixels from src (at least ceil(width * bits / 32)
  * words). Pixel i occupies bits [p, p + bits) of the little-endian
  * stream in LBLP order; BEBO reads big-endian words with the first pixel
@@ -509,14 +570,17 @@ static void scan_line(const struct pl110 *c, const struct scan_format *f, const 
     bool bebo = c->control & CNTL_BEBO;
     bool bepo = (c->control & CNTL_BEPO) && bits < 8;
 
+    if (!bebo && !bepo && (f->mux_565 || f->mode == BPP_16_565)) {
+        scan_line_565(src, width, f->swap, out);
+        return;
+    }
+    if (!bebo && !bepo && f->mode == BPP_24) {
+        scan_line_888(src, width, f->swap, out);
+        return;
+    }
     if (!bebo && !bepo && bits == 16) {
         for (unsigned x = 0; x < width; x++)
             out[x] = pixel_to_xrgb(f, (uint32_t)src[2 * x] | ((uint32_t)src[2 * x + 1] << 8));
-        return;
-    }
-    if (!bebo && !bepo && bits == 32) {
-        for (unsigned x = 0; x < width; x++)
-            out[x] = pixel_to_xrgb(f, load_le32(src + 4 * x));
         return;
     }
     for (unsigned x = 0; x < width; x++) {

@@ -23,6 +23,9 @@
 #include "devices/loader.h"
 #include "devices/machine.h"
 #include "frontends/config.h"
+#include "devices/pl050.h"
+#include "devices/pl110.h"
+#include "frontends/sdl_display.h"
 #include "frontends/terminal.h"
 #include "monitor/monitor.h"
 
@@ -65,6 +68,8 @@ struct session {
     bool monitor_active;
     bool escape_pending;    /* Ctrl-A seen, waiting for the command key */
     bool stdin_closed;
+    struct sdl_display *display;    /* the SDL window, NULL when headless */
+    uint64_t next_display_ns;       /* host time of the next display poll */
     uint8_t pending[256];   /* typed bytes the UART could not take yet */
     size_t pending_len;
     bool realtime;          /* idle guests wait for host time */
@@ -373,6 +378,47 @@ static bool poll_terminal(struct session *s, int timeout_ms)
     return false;
 }
 
+/* ---- the display window ---- */
+
+/* Opens the SDL window on the board's CLCD and KMIs when [display] asks for it. */
+static int open_display(struct session *s)
+{
+    struct machine *m = &s->machine;
+    const char *backend = config_get(&s->cfg, "display", "backend");
+    if (s->opt.headless || !backend || strcmp(backend, "sdl") != 0)
+        return 0;
+    struct device *clcd = machine_find_device(m, "clcd");
+    struct device *kmi0 = machine_find_device(m, "kmi0");
+    struct device *kmi1 = machine_find_device(m, "kmi1");
+    if (!clcd || (strcmp(clcd->type, "pl110") != 0 && strcmp(clcd->type, "pl111") != 0)) {
+        report_error("[display] backend = sdl: board %s has no CLCD", m->board_name);
+        return -1;
+    }
+    struct ps2_keyboard *kbd = kmi0 && !strcmp(kmi0->type, "pl050")
+                               ? pl050_keyboard((struct pl050 *)kmi0) : NULL;
+    struct ps2_mouse *mouse = kmi1 && !strcmp(kmi1->type, "pl050")
+                              ? pl050_mouse((struct pl050 *)kmi1) : NULL;
+    s->display = sdl_display_create((struct pl110 *)clcd, kbd, mouse, "armhv-emu");
+    if (!s->display)
+        return -1;
+    /* Someone is watching: keep guest time with the wall clock unless told not to. */
+    if (!strcmp(config_get(&s->cfg, "machine", "realtime"), "auto"))
+        s->realtime = true;
+    return 0;
+}
+
+/* About 60 times a second of host time; returns true when the window was closed. */
+static bool poll_display(struct session *s)
+{
+    if (!s->display)
+        return false;
+    uint64_t now = host_now_ns();
+    if (now < s->next_display_ns)
+        return false;
+    s->next_display_ns = now + SDL_DISPLAY_POLL_MS * 1000000ull;
+    return (sdl_display_poll(s->display) & SDL_DISPLAY_QUIT) != 0;
+}
+
 /*
  * The guest is idle until an event ns_to_next away. In realtime mode, wait
  * (watching the terminal) until host time catches up with guest time, so
@@ -383,6 +429,10 @@ static void idle_wait(void *opaque, uint64_t ns_to_next)
 {
     struct session *s = opaque;
     struct machine *m = &s->machine;
+    if (poll_display(s)) {
+        s->quit_requested = true;
+        m->stop_requested = true;
+    }
     if (!s->realtime)
         return;
     uint64_t guest = vclock_now_ns(&m->clock) - s->guest_start_ns + ns_to_next;
@@ -392,6 +442,8 @@ static void idle_wait(void *opaque, uint64_t ns_to_next)
     uint64_t wait_ms = (guest - host) / 1000000;
     if (wait_ms > 100)
         wait_ms = 100;  /* come back often for the monitor and Ctrl-A */
+    if (s->display && wait_ms > SDL_DISPLAY_POLL_MS)
+        wait_ms = SDL_DISPLAY_POLL_MS;  /* and 60 times a second for the window */
     if (poll_terminal(s, (int)wait_ms)) {
         s->quit_requested = true;
         m->stop_requested = true;
@@ -509,19 +561,23 @@ static int run(struct session *s)
             s->monitor_active = true;
             continue;
         case STOP_HALTED:
-            /* Only input can wake the guest now. */
-            if (s->stdin_closed && !s->pending_len) {
+            /* Only input can wake the guest now (the window's too). */
+            if (s->stdin_closed && !s->pending_len && !s->display) {
                 terminal_restore(&host_terminal);
                 report_error("guest waits for an interrupt and nothing can raise one "
                              "(pc=0x%08x)", m->cpu[0].r[15]);
                 return EXIT_GUEST_STUCK;
             }
-            if (poll_terminal(s, 100))
+            if (poll_display(s))
+                goto quit;
+            if (poll_terminal(s, s->display ? SDL_DISPLAY_POLL_MS : 100))
                 goto quit;
             continue;
         default:
             break;
         }
+        if (poll_display(s))
+            goto quit;
         if (poll_terminal(s, 0))
             goto quit;
     }
@@ -582,6 +638,8 @@ int main(int argc, char **argv)
     }
     if (load_boot_images(s) < 0)
         goto out_machine;
+    if (open_display(s) < 0)
+        goto out_machine;
 
     monitor_init(&s->monitor, m, stdout);
     m->idle_wait = idle_wait;
@@ -612,6 +670,7 @@ int main(int argc, char **argv)
     }
 
 out_machine:
+    sdl_display_destroy(s->display);
     machine_destroy(&s->machine);
     if (s->machine.trace.out)
         fclose(s->machine.trace.out);

@@ -33,6 +33,7 @@
 #define INITIAL_HEIGHT 480
 
 struct sdl_display {
+    bool sdl_started;               /* SDL_InitSubSystem(VIDEO) succeeded */
     struct pl110 *clcd;
     struct ps2_keyboard *keyboard;
     struct ps2_mouse *mouse;
@@ -288,44 +289,31 @@ void sdl_display_destroy(struct sdl_display *d)
         SDL_DestroyRenderer(d->renderer);
     if (d->window)
         SDL_DestroyWindow(d->window);
-    SDL_QuitSubSystem(SDL_INIT_VIDEO);
+    if (d->sdl_started)
+        SDL_QuitSubSystem(SDL_INIT_VIDEO);
     free(d->frame);
     free(d->shown);
     free(d);
 }
 
-struct sdl_display *sdl_display_create(struct pl110 *clcd, struct ps2_keyboard *keyboard,
-                                       struct ps2_mouse *mouse, const char *title)
+/* Starts SDL video and opens the window; prints why and returns -1 if it cannot. */
+static int open_window(struct sdl_display *d)
 {
-    struct sdl_display *d = calloc(1, sizeof(*d));
-    size_t pixels = (size_t)PL110_MAX_WIDTH * PL110_MAX_HEIGHT;
-    if (d) {
-        d->frame = malloc(pixels * sizeof(uint32_t));
-        d->shown = malloc(pixels * sizeof(uint32_t));
-    }
-    if (!d || !d->frame || !d->shown) {
-        report_error("display: out of memory");
-        if (d) {
-            free(d->frame);
-            free(d->shown);
-            free(d);
-        }
-        return NULL;
-    }
-    d->clcd = clcd;
-    d->keyboard = keyboard;
-    d->mouse = mouse;
-    snprintf(d->title, sizeof(d->title), "%s", title ? title : DEFAULT_TITLE);
-    d->repaint = true;
-
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
     SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "linear");
     if (SDL_InitSubSystem(SDL_INIT_VIDEO) < 0) {
         report_error("display: cannot start SDL video: %s", SDL_GetError());
-        free(d->frame);
-        free(d->shown);
-        free(d);
-        return NULL;
+        return -1;
+    }
+    d->sdl_started = true;
+    /* With no window system SDL falls back to its invisible offscreen driver:
+     * accept that only when asked for (SDL_VIDEODRIVER=offscreen, for tests). */
+    const char *driver = SDL_GetCurrentVideoDriver();
+    if (driver && !getenv("SDL_VIDEODRIVER") &&
+        (!strcmp(driver, "offscreen") || !strcmp(driver, "dummy"))) {
+        report_error("display: no window system to open a window on (DISPLAY is not set?); "
+                     "use --headless or [display] backend = none");
+        return -1;
     }
     d->window = SDL_CreateWindow(d->title, SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED,
                                  INITIAL_WIDTH, INITIAL_HEIGHT, SDL_WINDOW_RESIZABLE);
@@ -336,6 +324,31 @@ struct sdl_display *sdl_display_create(struct pl110 *clcd, struct ps2_keyboard *
     }
     if (!d->window || !d->renderer) {
         report_error("display: cannot open a window: %s", SDL_GetError());
+        return -1;
+    }
+    return 0;
+}
+
+struct sdl_display *sdl_display_create(struct pl110 *clcd, struct ps2_keyboard *keyboard,
+                                       struct ps2_mouse *mouse, const char *title)
+{
+    size_t pixels = (size_t)PL110_MAX_WIDTH * PL110_MAX_HEIGHT;
+    struct sdl_display *d = calloc(1, sizeof(*d));
+    if (d) {
+        d->frame = malloc(pixels * sizeof(uint32_t));
+        d->shown = malloc(pixels * sizeof(uint32_t));
+    }
+    if (!d || !d->frame || !d->shown) {
+        report_error("display: out of memory");
+        sdl_display_destroy(d);
+        return NULL;
+    }
+    d->clcd = clcd;
+    d->keyboard = keyboard;
+    d->mouse = mouse;
+    snprintf(d->title, sizeof(d->title), "%s", title ? title : DEFAULT_TITLE);
+    d->repaint = true;
+    if (open_window(d) < 0) {
         sdl_display_destroy(d);
         return NULL;
     }

@@ -17,6 +17,8 @@
 
 #include "base/report.h"
 #include "devices/pl011.h"
+#include "devices/pl050.h"
+#include "devices/pl110.h"
 #include "devices/pl031.h"
 #include "devices/pl181.h"
 #include "devices/pl190.h"
@@ -42,6 +44,9 @@ enum vpb_model {
     VPB_I2C,            /* SBCon with the DS1338 RTC */
     VPB_PL181,          /* MMCI; port = card slot (machine_config.disk) */
     VPB_SMC91C111,
+    VPB_PL110,          /* CLCD, Versatile variant; 16 bpp mux from SYS_CLCD */
+    VPB_KMI_KBD,        /* PL050 + PS/2 keyboard */
+    VPB_KMI_MOUSE,      /* PL050 + PS/2 mouse */
 };
 
 enum vpb_irq_kind { IRQ_NONE, IRQ_CPU, IRQ_VIC, IRQ_SIC };
@@ -77,8 +82,8 @@ static const struct vpb_slot vpb_map[] = {
     { VPB_SIC,      "sic",      0x10003000, VIC(31), NO_PORT },
     { VPB_ABSENT,   "aaci",     0x10004000, VIC(24), NO_PORT },  /* QEMU: SIC 24 */
     { VPB_PL181,    "mmci0",    0x10005000, SIC(22), 0       },  /* and SIC 23 (QEMU: 1) */
-    { VPB_ABSENT,   "kmi0",     0x10006000, SIC(3),  NO_PORT },
-    { VPB_ABSENT,   "kmi1",     0x10007000, SIC(4),  NO_PORT },
+    { VPB_KMI_KBD,  "kmi0",     0x10006000, SIC(3),  NO_PORT },
+    { VPB_KMI_MOUSE, "kmi1",    0x10007000, SIC(4),  NO_PORT },
     { VPB_ABSENT,   "lcd",      0x10008000, NO_IRQ,  NO_PORT },
     { VPB_PL011,    "uart3",    0x10009000, SIC(6),  3       },
     { VPB_ABSENT,   "sci1",     0x1000a000, SIC(5),  NO_PORT },
@@ -86,7 +91,7 @@ static const struct vpb_slot vpb_map[] = {
     { VPB_SMC91C111, "eth",     0x10010000, VIC(25), NO_PORT },  /* QEMU: SIC 25 */
     { VPB_ABSENT,   "ssmc",     0x10100000, NO_IRQ,  NO_PORT },
     { VPB_ABSENT,   "mpmc",     0x10110000, NO_IRQ,  NO_PORT },
-    { VPB_ABSENT,   "clcd",     0x10120000, VIC(16), NO_PORT },
+    { VPB_PL110,    "clcd",     0x10120000, VIC(16), NO_PORT },
     { VPB_ABSENT,   "dma",      0x10130000, VIC(17), NO_PORT },
     { VPB_VIC,      "vic",      0x10140000, TO_CPU,  NO_PORT },
     { VPB_ABSENT,   "sysctl",   0x101e0000, NO_IRQ,  NO_PORT },
@@ -225,6 +230,28 @@ static struct device *vpb_create_device(struct vpb_build *b, const struct vpb_sl
         struct smc91c111 *nic = smc91c111_create(slot->name, slot->base, irq, NULL,
                                                  net_backend_null(), &m->trace);
         return nic ? &nic->dev : NULL;
+    }
+    case VPB_PL110: {
+        struct pl110 *clcd = pl110_create(slot->name, slot->base, PL110_VERSATILE, irq, &m->as,
+                                          &m->clock, &m->trace);
+        /* SYS_CLCD[1:0] selects how 16 bpp pixels are wired (sysregs come first). */
+        if (clcd && b->sys)
+            b->sys->clcd_mux = pl110_mux_input(clcd);
+        return clcd ? &clcd->dev : NULL;
+    }
+    case VPB_KMI_KBD:
+    case VPB_KMI_MOUSE: {
+        struct ps2_device *port = NULL;
+        if (slot->model == VPB_KMI_KBD) {
+            struct ps2_keyboard *kbd = ps2_keyboard_create("keyboard", &m->trace);
+            port = kbd ? &kbd->port : NULL;
+        } else {
+            struct ps2_mouse *mouse = ps2_mouse_create("mouse", &m->trace);
+            port = mouse ? &mouse->port : NULL;
+        }
+        /* The KMI owns the PS/2 device (and frees it, even on failure). */
+        struct pl050 *kmi = pl050_create(slot->name, slot->base, irq, port, &m->trace);
+        return kmi ? &kmi->dev : NULL;
     }
     case VPB_ABSENT:
     default:

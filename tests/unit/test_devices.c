@@ -23,6 +23,8 @@
 #include "devices/machine.h"
 #include "devices/pl011.h"
 #include "devices/pl031.h"
+#include "devices/pl050.h"
+#include "devices/pl110.h"
 #include "devices/pl190.h"
 #include "devices/sp804.h"
 #include "devices/versatile_sic.h"
@@ -889,6 +891,8 @@ START_TEST(test_board_map)
         { "timer01", 0x101e2000, 0x04 }, { "timer23", 0x101e3000, 0x04 },
         { "vic", 0x10140000, 0x90 }, { "rtc", 0x101e8000, 0x31 },
         { "mmci0", 0x10005000, 0x81 }, { "mmci1", 0x1000b000, 0x81 },
+        { "clcd", 0x10120000, 0x10 }, { "kmi0", 0x10006000, 0x50 },
+        { "kmi1", 0x10007000, 0x50 },
     };
     for (unsigned i = 0; i < sizeof(expect) / sizeof(expect[0]); i++) {
         struct device *dev = machine_find_device(m, expect[i].name);
@@ -933,6 +937,35 @@ START_TEST(test_board_wiring)
     phys_write(m, 0x10009000, 'B');
     ck_assert_int_eq(cpu->irq_line, 1);
     ck_assert_uint_eq(phys_read(m, 0x10003000), 1u << 6);
+
+    /* KMI0 (keyboard) RX -> SIC 3 -> VIC 31; KMI1 (mouse) -> SIC 4. */
+    phys_write(m, 0x10003008, 1u << 3);          /* SIC_ENSET */
+    phys_write(m, 0x10006000, 0x14);             /* KMICR: KmiEn | KmiRxIntrEn */
+    phys_write(m, 0x10006008, 0xf2);             /* get ID -> FA AB 83 */
+    ck_assert_uint_eq(phys_read(m, 0x10003000) & (1u << 3), 1u << 3);
+    ck_assert_uint_eq(phys_read(m, 0x10006008), 0xfa);
+    ck_assert_uint_eq(phys_read(m, 0x10006008), 0xab);
+    ck_assert_uint_eq(phys_read(m, 0x10006008), 0x83);
+    ck_assert_uint_eq(phys_read(m, 0x10003000) & (1u << 3), 0);
+    ck_assert_ptr_nonnull(pl050_keyboard((struct pl050 *)machine_find_device(m, "kmi0")));
+    ck_assert_ptr_nonnull(pl050_mouse((struct pl050 *)machine_find_device(m, "kmi1")));
+    phys_write(m, 0x10003008, 1u << 4);
+    phys_write(m, 0x10007000, 0x14);
+    phys_write(m, 0x10007008, 0xff);             /* reset -> FA AA 00 */
+    ck_assert_uint_eq(phys_read(m, 0x10003000) & (1u << 4), 1u << 4);
+
+    /* CLCD -> VIC 16; SYS_CLCD[1:0] drives the 16 bpp mux. */
+    struct pl110 *clcd = (struct pl110 *)machine_find_device(m, "clcd");
+    phys_write(m, 0x10000050, 0x1f03);
+    ck_assert_uint_eq(clcd->mux, PL110_MUX_565_B_LSB);
+    phys_write(m, 0x10140010, 1u << 16);
+    phys_write(m, 0x10120018, 1);                /* LCDControl: LcdEn */
+    phys_write(m, 0x1012001c, 1u << 2);          /* LCDIMSC: LNBU */
+    m->cpu[0].icount += 20 * 1000 * 100;         /* 20 ms at 100 MHz */
+    vclock_run_due(&m->clock);
+    ck_assert_uint_eq(phys_read(m, 0x10140000) & (1u << 16), 1u << 16);
+    phys_write(m, 0x10120028, 1u << 2);          /* LCDICR */
+    ck_assert_uint_eq(phys_read(m, 0x10140000) & (1u << 16), 0);
 
     /* The reboot sequence stops the machine. */
     ck_assert(!m->shutdown_requested);
