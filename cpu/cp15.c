@@ -40,6 +40,23 @@
 #include "cpu/cpu.h"
 
 /*
+ * Hardware TLBs re-check the domain on every access; ours caches the access
+ * decision, so a DACR change drops the entries of the domains whose access
+ * type changed (and only those: Linux's CPU_SW_DOMAIN_PAN flips the user
+ * domain around every user access).
+ */
+static void cp15_write_dacr(struct arm_cpu *cpu, uint32_t value)
+{
+    uint32_t old = cpu->cp15.dacr, changed = 0;
+    for (unsigned d = 0; d < 16; d++)
+        if (((old ^ value) >> (2 * d)) & 3)
+            changed |= 1u << d;
+    cpu->cp15.dacr = value;
+    if (changed)
+        cpu_tlb_flush_domains(cpu, changed);
+}
+
+/*
  * SCTLR on the ARM926EJ-S (TRM, "c1, Control Register"). Bits [18], [16] and
  * [6:3] should be one and read as one; [31:19], [17] and [11:10] read as
  * zero. Reset: those ones, little-endian, low vectors (pin VINITHI low on
@@ -227,12 +244,7 @@ static int cp15_mcr(struct arm_cpu *cpu, const struct coproc_access *a, uint32_t
         cpu_tlb_flush(cpu);
         return 0;
     case 3:
-        /* Hardware TLBs re-check the domain on every access; ours caches
-         * the access decision, so a DACR change must drop it. */
-        if (cp->dacr != value) {
-            cp->dacr = value;
-            cpu_tlb_flush(cpu);
-        }
+        cp15_write_dacr(cpu, value);
         return 0;
     case 5:
         if (a->crm != 0 || a->opc2 > 1)
@@ -727,7 +739,7 @@ static int wr_dacr(struct arm_cpu *cpu, const struct v7_model *m, const struct v
                    uint32_t value)
 {
     (void)m, (void)r;
-    v7_set_translation_reg(cpu, &cpu->cp15.dacr, value);
+    cp15_write_dacr(cpu, value);
     return 0;
 }
 

@@ -354,6 +354,30 @@ void cpu_tlb_flush(struct arm_cpu *cpu)
     }
 }
 
+/*
+ * Linux with CPU_SW_DOMAIN_PAN rewrites DACR around every user access,
+ * toggling only the user domain: keep the kernel's entries.
+ */
+void cpu_tlb_flush_domains(struct arm_cpu *cpu, uint32_t domains)
+{
+    if (cpu->tlb_used_overflow) {
+        tlb_clear_all(cpu);
+        return;
+    }
+    for (unsigned p = 0; p < 2; p++) {
+        unsigned kept = 0;
+        for (unsigned i = 0; i < cpu->tlb_used_count[p]; i++) {
+            uint16_t index = cpu->tlb_used[p][i];
+            struct tlb_entry *e = &cpu->tlb[p][index];
+            if (e->tag_translated != TLB_INVALID && !((domains >> e->domain) & 1))
+                cpu->tlb_used[p][kept++] = index;
+            else
+                tlb_entry_clear(e);
+        }
+        cpu->tlb_used_count[p] = kept;
+    }
+}
+
 void cpu_tlb_flush_page(struct arm_cpu *cpu, uint32_t va)
 {
     /* The entry stays in tlb_used: clearing it twice is harmless. */

@@ -350,6 +350,8 @@ static inline void cpu_tlb_note_fill(struct arm_cpu *cpu, unsigned priv, unsigne
     else
         cpu->tlb_used_overflow = true;  /* after per-page flushes refilled entries */
 }
+/* Drops the entries of the domains in the mask (bit n = domain n). */
+void cpu_tlb_flush_domains(struct arm_cpu *cpu, uint32_t domains);
 /* Drops the entries that map va's page. */
 void cpu_tlb_flush_page(struct arm_cpu *cpu, uint32_t va);
 

@@ -42,7 +42,8 @@ struct tlb_entry {
      * slow path then skips the walk.
      */
     uint32_t tag_translated;
-    uint32_t perm;
+    uint16_t perm;
+    uint8_t domain;    /* of the translation, so a DACR change drops only its domains */
 };
 
 static inline unsigned tlb_index(uint32_t va)

@@ -88,6 +88,7 @@ static bool model_is_v7(const struct arm_cpu *cpu)
 int mmu_translate(struct arm_cpu *cpu, uint32_t va, enum mmu_access access, bool user,
                   struct mmu_translation *t, FILE *explain)
 {
+    t->domain = MMU_NO_DOMAIN;
     if (cpu->model->features & CPU_FEAT_VMSA_V5) {
         int rc = mmu_walk_v5(cpu, mmu_ctx(cpu)->as, va, access, user, t, explain);
         if (rc == 0) {
@@ -174,6 +175,7 @@ static struct tlb_entry *tlb_fill(struct arm_cpu *cpu, uint32_t va, bool user,
     bool can_write = user ? t->can_write_user : t->can_write_priv;
     bool can_exec = user ? t->can_exec_user : t->can_exec_priv;
     e->phys_page = pfn;
+    e->domain = t->domain;
     e->tag_translated = va_page;
     e->perm = (can_read ? TLB_PERM_READ : 0) | (can_write ? TLB_PERM_WRITE : 0) |
               (can_exec ? TLB_PERM_EXEC : 0);
@@ -203,6 +205,7 @@ static bool tlb_translated(struct arm_cpu *cpu, uint32_t va, enum mmu_access acc
     if (e->tag_translated != (va & TLB_PAGE_MASK) || !(e->perm & needed[access]))
         return false;
     t->pa = ((uint64_t)e->phys_page << TLB_PAGE_SHIFT) | (va & ~TLB_PAGE_MASK);
+    t->domain = e->domain;
     t->page_size = TLB_PAGE_SIZE;
     t->can_read_priv = t->can_read_user = (e->perm & TLB_PERM_READ) != 0;
     t->can_write_priv = t->can_write_user = (e->perm & TLB_PERM_WRITE) != 0;

@@ -85,7 +85,11 @@ struct mmu_translation {
     bool global;            /* nG = 0: valid for every ASID */
     bool supersection;
     bool ns;                /* descriptor NS bit */
+    uint8_t domain;         /* 0-15, or MMU_NO_DOMAIN (MMU off) */
 };
+
+/* Domain of a translation made with the MMU off: no DACR change affects it. */
+#define MMU_NO_DOMAIN 16
 
 /*
  * Translates va for the given access with the cpu's current translation

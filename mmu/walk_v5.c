@@ -289,6 +289,7 @@ int mmu_walk_v5(struct arm_cpu *cpu, struct aspace *as, uint32_t va, enum mmu_ac
     t->can_read_user = perms & PERM_USER_R;
     t->can_write_user = perms & PERM_USER_W;
     t->can_exec = perms & (user ? PERM_USER_R : PERM_PRIV_R);
+    t->domain = (uint8_t)domain;
     explainf(explain, "  => %s allowed: PA 0x%08x\n", access_names[access], pa);
     return 0;
 }

@@ -588,6 +588,7 @@ int mmu_walk_v7(struct arm_cpu *cpu, struct aspace *as, uint32_t va, enum mmu_ac
     t->can_exec_user = exec_user;
     t->can_exec = user ? exec_user : exec_priv;
     t->global = !m.ng;
+    t->domain = (uint8_t)m.domain;
     t->supersection = m.supersection;
     t->ns = m.ns;
     if (m.ng)

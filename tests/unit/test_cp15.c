@@ -175,13 +175,21 @@ START_TEST(test_translation_registers)
 }
 END_TEST
 
+/* A DACR write drops the cached translations of the domains whose access
+ * type changed, and only those (the entries cache the domain check). */
 START_TEST(test_dacr_write_flushes_tlb)
 {
     struct env *e = env_new();
     struct tlb_entry *t = fill_tlb(e, 0x3000);
-    ck_assert_int_eq(mcr(e, 0, 3, 0, 0, 0x55555555u), 0);
+    struct tlb_entry *other = fill_tlb(e, 0x5000);
+    t->domain = 0;      /* as if walked through a descriptor of domain 0 ... */
+    other->domain = 1;  /* ... and of domain 1 */
+    ck_assert_int_eq(mcr(e, 0, 3, 0, 0, 0x00000001u), 0);  /* D0: client */
     ck_assert_uint_eq(t->tag_read, TLB_INVALID);
     ck_assert_uint_eq(t->tag_write, TLB_INVALID);
+    ck_assert_uint_eq(other->tag_read, 0x5000);
+    ck_assert_int_eq(mcr(e, 0, 3, 0, 0, 0x00000005u), 0);  /* D1: client */
+    ck_assert_uint_eq(other->tag_read, TLB_INVALID);
     env_free(e);
 }
 END_TEST
