@@ -33,6 +33,7 @@ void cpu_init(struct arm_cpu *cpu, const struct cpu_model *model, unsigned index
     cpu->index = index;
     cp15_attach(cpu);
     cp14_attach(cpu);
+    vfp_attach(cpu);
     cpu_reset(cpu);
 }
 
@@ -56,6 +57,7 @@ void cpu_reset(struct arm_cpu *cpu)
     cpu->excl_addr = ~0u;
     cpu->cp14.teecr = cpu->cp14.teehbr = 0;
     cp15_reset(cpu);
+    vfp_reset(cpu);
     cpu->tlb_cur = cpu->tlb[1];
     tlb_clear_all(cpu);
     /* Reset vector: 0 or 0xffff0000 with high vectors (SCTLR.V). */

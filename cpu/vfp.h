@@ -25,7 +25,7 @@
 #error "the VFP register union assumes a little-endian host"
 #endif
 
-/* FPSCR (B6.1.6). */
+/* FPSCR, the Floating-point Status and Control Register. */
 #define FPSCR_N       (1u << 31)
 #define FPSCR_Z       (1u << 30)
 #define FPSCR_C       (1u << 29)
@@ -56,7 +56,7 @@
 /* FPSCR.RMode (A2.7.3). */
 enum fp_rounding { FP_ROUND_NEAREST, FP_ROUND_PLUS_INF, FP_ROUND_MINUS_INF, FP_ROUND_ZERO };
 
-/* FPEXC (B6.1.5): only EN and EX exist on these cores. */
+/* FPEXC, the Floating-point Exception Register: only EN and EX exist here. */
 #define FPEXC_EX (1u << 31)
 #define FPEXC_EN (1u << 30)
 #define FPEXC_WRITABLE (FPEXC_EX | FPEXC_EN)
@@ -102,8 +102,8 @@ void vfp_attach(struct arm_cpu *cpu);
 void vfp_reset(struct arm_cpu *cpu);
 
 /*
- * Access checks (ARM ARM B1.11.? "Enabling Advanced SIMD and floating-point
- * support"): CPACR.cp10 must allow the current privilege level and
+ * Access checks (ARM ARM CheckAdvSIMDOrVFPEnabled() pseudocode; CPACR is
+ * B4.1.40): CPACR.cp10 must allow the current privilege level and
  * FPEXC.EN must be set, else the instruction is UNDEFINED (Linux's lazy
  * VFP context switch depends on that exception). Advanced SIMD also
  * honours CPACR.ASEDIS.
