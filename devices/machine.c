@@ -69,9 +69,13 @@ int machine_add_device(struct machine *m, struct device *dev)
 {
     if (m->device_count >= MACHINE_MAX_DEVICES)
         return -ENOSPC;
-    int rc = aspace_add_mmio(&m->as, dev->base, dev->size, dev->ops, dev, dev->name);
-    if (rc < 0)
-        return rc;
+    /* A device without registers (size 0: the generic timer, reached through
+     * CP15) is listed for reset, dump and destroy but not mapped. */
+    if (dev->size) {
+        int rc = aspace_add_mmio(&m->as, dev->base, dev->size, dev->ops, dev, dev->name);
+        if (rc < 0)
+            return rc;
+    }
     m->device[m->device_count++] = dev;
     return 0;
 }

@@ -11,10 +11,11 @@
 #include "base/report.h"
 
 const struct config_key config_schema[] = {
-    { "machine", "board", CONFIG_CHOICE, NULL, "versatilepb",
+    { "machine", "board", CONFIG_CHOICE, NULL, "versatilepb|vexpress-a9|vexpress-a15",
       "Board to emulate. Required." },
     { "machine", "memory", CONFIG_SIZE, "128M", NULL,
-      "RAM size (suffix K, M or G). Versatile PB: up to 256M." },
+      "RAM size (suffix K, M or G). Versatile PB: up to 256M; vexpress-a9: up to 1G; "
+      "vexpress-a15: up to 2G." },
     { "machine", "cpus", CONFIG_UINT, "1", NULL, "Number of CPUs (versatilepb: 1)." },
     { "machine", "mhz", CONFIG_UINT, "100", NULL,
       "Virtual clock: guest instructions per microsecond of virtual time. Guest time "

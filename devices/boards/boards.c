@@ -4,10 +4,13 @@
 #include <string.h>
 
 #include "devices/boards/versatilepb.h"
+#include "devices/boards/vexpress.h"
 #include "devices/machine.h"
 
 static const struct board *const boards[] = {
     &board_versatilepb,
+    &board_vexpress_a9,
+    &board_vexpress_a15,
     NULL,
 };
 
