@@ -211,6 +211,7 @@ struct arm_cpu {
     struct tlb_entry *tlb_cur;      /* tlb[privileged] */
     struct decode_block *cur_block; /* block the executor is running from */
     uint64_t icount;                /* instructions retired */
+    uint64_t run_end;               /* cpu_run stops when icount reaches it */
 
     /* Set by anything that must stop the straight-line loop at once. */
     uint8_t exit_request;

@@ -96,8 +96,7 @@ static struct decode_block *exec_lookup_block(struct arm_cpu *cpu, uint32_t pc)
  * the PC offset are immediates in each copy.
  */
 static inline __attribute__((always_inline)) uint32_t
-run_page(struct arm_cpu *cpu, struct decode_block *block, uint32_t pc, uint64_t end,
-         const unsigned thumb)
+run_page(struct arm_cpu *cpu, struct decode_block *block, uint32_t pc, const unsigned thumb)
 {
     const uint32_t page = pc & TLB_PAGE_MASK;
     const unsigned shift = thumb ? 1 : 2;
@@ -112,13 +111,13 @@ run_page(struct arm_cpu *cpu, struct decode_block *block, uint32_t pc, uint64_t 
                  * something (interrupt, mode change, WFI) wants a look. */
                 pc = cpu->r[15];
                 if (cpu->exit_request || (pc & TLB_PAGE_MASK) != page ||
-                    cpu->thumb != thumb || cpu->icount == end)
+                    cpu->thumb != thumb || cpu->icount >= cpu->run_end)
                     return pc;
                 continue;
             }
         }
         pc += slot->len;
-        if (unlikely((pc & TLB_PAGE_MASK) != page || cpu->icount == end))
+        if (unlikely((pc & TLB_PAGE_MASK) != page || cpu->icount >= cpu->run_end))
             return pc;
     }
 }
@@ -126,9 +125,11 @@ run_page(struct arm_cpu *cpu, struct decode_block *block, uint32_t pc, uint64_t 
 uint64_t cpu_run(struct arm_cpu *cpu, uint64_t budget)
 {
     uint64_t start = cpu->icount;
-    uint64_t end = start + budget;
 
-    while (cpu->icount < end && !cpu->halted) {
+    /* run_end may come closer while we run: a device arming a timer event
+     * due before it lowers it (vclock_arm_ns), so the event fires on time. */
+    cpu->run_end = start + budget;
+    while (cpu->icount < cpu->run_end && !cpu->halted) {
         cpu->exit_request = 0;
         cpu_check_interrupts(cpu);
         uint32_t pc = cpu->r[15];
@@ -139,9 +140,9 @@ uint64_t cpu_run(struct arm_cpu *cpu, uint64_t budget)
         }
         cpu->cur_block = block;
         if (cpu->thumb)
-            cpu->r[15] = run_page(cpu, block, pc, end, 1);
+            cpu->r[15] = run_page(cpu, block, pc, 1);
         else
-            cpu->r[15] = run_page(cpu, block, pc, end, 0);
+            cpu->r[15] = run_page(cpu, block, pc, 0);
     }
     cpu->exit_request = 0;
     return cpu->icount - start;

@@ -12,16 +12,18 @@ void vclock_init(struct vclock *clock, unsigned mhz)
     clock->base_ps = 0;
     clock->zero_icount = 0;
     clock->icount = &clock->zero_icount;
+    clock->run_end = NULL;
     clock->base_icount = 0;
     clock->ps_per_insn = 1000000u / (mhz ? mhz : 1);
     clock->count = 0;
 }
 
-void vclock_attach_counter(struct vclock *clock, const uint64_t *icount)
+void vclock_attach_counter(struct vclock *clock, const uint64_t *icount, uint64_t *run_end)
 {
     clock->base_ps = vclock_now_ps(clock);
     clock->icount = icount;
     clock->base_icount = *icount;
+    clock->run_end = run_end;
 }
 
 void clock_event_init(struct clock_event *ev, const char *name, void (*fire)(void *),
@@ -102,6 +104,16 @@ void vclock_arm_ns(struct vclock *clock, struct clock_event *ev, uint64_t deadli
     ev->heap_index = (int)clock->count;
     clock->heap[clock->count++] = ev;
     heap_up(clock, (unsigned)ev->heap_index);
+
+    /* The instruction count at which the event is due: stop there. */
+    if (clock->run_end) {
+        uint64_t now = vclock_now_ps(clock);
+        uint64_t due = *clock->icount;
+        if (ev->deadline_ps > now)
+            due += (ev->deadline_ps - now + clock->ps_per_insn - 1) / clock->ps_per_insn;
+        if (due < *clock->run_end)
+            *clock->run_end = due;
+    }
 }
 
 uint64_t vclock_ps_to_next(const struct vclock *clock)

@@ -30,6 +30,7 @@ struct vclock {
     uint64_t base_ps;            /* time when *icount was base_icount */
     uint64_t base_icount;
     const uint64_t *icount;      /* instruction counter that drives time */
+    uint64_t *run_end;           /* where the running CPU stops; lowered by arming */
     uint64_t zero_icount;        /* counter used before a CPU is attached */
     uint64_t ps_per_insn;
     struct clock_event *heap[CLOCK_MAX_EVENTS];
@@ -37,8 +38,13 @@ struct vclock {
 };
 
 void vclock_init(struct vclock *clock, unsigned mhz);
-/* Makes *icount the counter that drives time from now on. */
-void vclock_attach_counter(struct vclock *clock, const uint64_t *icount);
+/*
+ * Makes *icount the counter that drives time from now on. *run_end is
+ * where the CPU owning the counter will stop running: arming an event due
+ * earlier lowers it, so an event armed by a device access in the middle of
+ * a run slice fires at exactly the same instruction as when single-stepping.
+ */
+void vclock_attach_counter(struct vclock *clock, const uint64_t *icount, uint64_t *run_end);
 
 static inline uint64_t vclock_now_ps(const struct vclock *clock)
 {

@@ -61,7 +61,7 @@ struct arm_cpu *machine_add_cpu(struct machine *m, const struct cpu_model *model
     cpu->trace = &m->trace;
     mmu_attach(&m->mmu[index], cpu, &m->as);
     if (index == 0)
-        vclock_attach_counter(&m->clock, &cpu->icount);
+        vclock_attach_counter(&m->clock, &cpu->icount, &cpu->run_end);
     return cpu;
 }
 
@@ -101,8 +101,16 @@ void machine_request_shutdown(struct machine *m, int status, const char *why)
     m->shutdown_requested = true;
     m->shutdown_status = status;
     m->shutdown_why = why;
-    for (unsigned i = 0; i < m->cpu_count; i++)
+    /*
+     * Stop every CPU after the instruction that asked: exit_request alone
+     * only ends cpu_run's straight-line loop, and cpu_run would go on to
+     * the end of its budget, so the final instruction count would depend
+     * on where the run slices fall.
+     */
+    for (unsigned i = 0; i < m->cpu_count; i++) {
         m->cpu[i].exit_request = 1;
+        m->cpu[i].halted = 1;
+    }
 }
 
 static bool machine_at_breakpoint(const struct machine *m, const struct arm_cpu *cpu)

@@ -68,7 +68,7 @@ static struct fixture *fixture_new(void)
     struct fixture *f = calloc(1, sizeof(*f));
     ck_assert_ptr_nonnull(f);
     vclock_init(&f->clock, 1000);   /* 1000 MHz: one instruction per ns */
-    vclock_attach_counter(&f->clock, &f->icount);
+    vclock_attach_counter(&f->clock, &f->icount, NULL);
     return f;
 }
 

@@ -633,7 +633,7 @@ START_TEST(test_a9_mpcore_region)
     uint64_t icount = 0;
     struct probe probe = { { 0 }, 0 };
     vclock_init(&clock, 1000);
-    vclock_attach_counter(&clock, &icount);
+    vclock_attach_counter(&clock, &icount, NULL);
     struct a9_mpcore_config cfg = {
         .periphbase = 0x1e000000,
         .num_cpus = 1,

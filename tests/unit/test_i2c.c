@@ -84,7 +84,7 @@ static void fixture_setup(struct bus_fixture *f)
 {
     vclock_init(&f->clock, 100);
     f->icount = 0;
-    vclock_attach_counter(&f->clock, &f->icount);
+    vclock_attach_counter(&f->clock, &f->icount, NULL);
     f->i2c = versatile_i2c_create("i2c", 0x10002000, &f->clock, NULL, BASE_TIME);
     ck_assert_ptr_nonnull(f->i2c);
 }

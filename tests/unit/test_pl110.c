@@ -85,7 +85,7 @@ static struct env *env_new(enum pl110_variant variant)
     ck_assert_int_eq(aspace_init(&e->as, NULL), 0);
     ck_assert_int_eq(aspace_add_ram(&e->as, 0, RAM_SIZE, "ram"), 0);
     vclock_init(&e->clock, 1000);
-    vclock_attach_counter(&e->clock, &e->icount);
+    vclock_attach_counter(&e->clock, &e->icount, NULL);
     e->clcd = pl110_create("clcd", 0x10120000, variant, irq_line_make(irq_probe, e, 16),
                            &e->as, &e->clock, NULL);
     ck_assert_ptr_nonnull(e->clcd);

@@ -141,7 +141,7 @@ static void env_open(struct env *e, uint64_t size, bool read_only)
     struct sdcard *card = sdcard_open(e->path, read_only, err, sizeof(err));
     ck_assert_msg(card != NULL, "%s", err);
     vclock_init(&e->clock, 100);
-    vclock_attach_counter(&e->clock, &e->icount);
+    vclock_attach_counter(&e->clock, &e->icount, NULL);
     e->mmc = pl181_create("mmci0", 0x10005000, irq_line_make(irq_record, e, 0),
                           irq_line_make(irq_record, e, 1), card, &e->clock, NULL);
     ck_assert_ptr_nonnull(e->mmc);

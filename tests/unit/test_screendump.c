@@ -180,7 +180,7 @@ START_TEST(test_pl110_dump)
     ck_assert_int_eq(aspace_init(&as, NULL), 0);
     ck_assert_int_eq(aspace_add_ram(&as, 0, 1u << 20, "ram"), 0);
     vclock_init(&clock, 1000);
-    vclock_attach_counter(&clock, &icount);
+    vclock_attach_counter(&clock, &icount, NULL);
     struct pl110 *clcd = pl110_create("clcd", 0x10120000, PL110_VERSATILE,
                                       irq_line_make(NULL, NULL, 0), &as, &clock, NULL);
     ck_assert_ptr_nonnull(clcd);

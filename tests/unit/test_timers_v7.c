@@ -84,7 +84,7 @@ static struct fixture *fixture_new(void)
     struct fixture *f = calloc(1, sizeof(*f));
     ck_assert_ptr_nonnull(f);
     vclock_init(&f->clock, 1000);   /* one instruction per ns */
-    vclock_attach_counter(&f->clock, &f->icount);
+    vclock_attach_counter(&f->clock, &f->icount, NULL);
     return f;
 }
 

@@ -48,7 +48,7 @@ static struct vx_fixture *vx_new(void)
     struct vx_fixture *f = calloc(1, sizeof(*f));
     ck_assert_ptr_nonnull(f);
     vclock_init(&f->clock, 1000);   /* one instruction per ns */
-    vclock_attach_counter(&f->clock, &f->icount);
+    vclock_attach_counter(&f->clock, &f->icount, NULL);
     return f;
 }
 
