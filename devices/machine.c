@@ -105,7 +105,7 @@ void machine_request_shutdown(struct machine *m, int status, const char *why)
      * Stop every CPU after the instruction that asked: exit_request alone
      * only ends cpu_run's straight-line loop, and cpu_run would go on to
      * the end of its budget, so the final instruction count would depend
-     * on where the run slices fall.
+     * on where the run slices fall (record/replay compares it).
      */
     for (unsigned i = 0; i < m->cpu_count; i++) {
         m->cpu[i].exit_request = 1;
@@ -113,19 +113,10 @@ void machine_request_shutdown(struct machine *m, int status, const char *why)
     }
 }
 
-static bool machine_at_breakpoint(const struct machine *m, const struct arm_cpu *cpu)
-{
-    for (unsigned i = 0; i < m->breakpoint_count; i++)
-        if (m->breakpoint[i] == cpu->r[15])
-            return true;
-    return false;
-}
-
-enum machine_stop_reason machine_run(struct machine *m, uint64_t budget)
+static enum machine_stop_reason machine_run_slices(struct machine *m, uint64_t budget)
 {
     struct arm_cpu *cpu = &m->cpu[0];
     uint64_t end = budget ? cpu->icount + budget : UINT64_MAX;
-    bool first = true;
 
     for (;;) {
         if (m->shutdown_requested)
@@ -162,14 +153,31 @@ enum machine_stop_reason machine_run(struct machine *m, uint64_t budget)
             slice = end - cpu->icount;
         if (slice > MACHINE_MAX_SLICE)
             slice = MACHINE_MAX_SLICE;
-        if (m->breakpoint_count) {
-            /* Step so every instruction boundary is checked; the first
-             * instruction of a run may sit on the breakpoint being resumed. */
-            if (!first && machine_at_breakpoint(m, cpu))
-                return STOP_BREAKPOINT;
+        if (m->debug_single_step && m->debug_check) {
+            /* Breakpoints: every instruction boundary is checked. */
+            cpu_check_interrupts(cpu);
+            enum machine_stop_reason why = m->debug_check(m->debug_opaque, cpu);
+            if (why != STOP_NONE)
+                return why;
             slice = 1;
         }
         cpu_run(cpu, slice);
-        first = false;
+        if (unlikely(m->mmu[0].watch_hit.pending)) {
+            /* A watchpoint ended the run after its instruction (mmu.h). */
+            enum machine_stop_reason why = m->debug_check ? m->debug_check(m->debug_opaque, cpu)
+                                                          : STOP_NONE;
+            mmu_watch_hit_done(&m->mmu[0]);
+            if (why != STOP_NONE)
+                return why;
+        }
     }
+}
+
+/* idle_wait may serve a monitor client: m->running tells it a run is on. */
+enum machine_stop_reason machine_run(struct machine *m, uint64_t budget)
+{
+    m->running = true;
+    enum machine_stop_reason why = machine_run_slices(m, budget);
+    m->running = false;
+    return why;
 }

@@ -45,6 +45,7 @@ enum machine_stop_reason {
     STOP_BUDGET,        /* ran the instructions asked for */
     STOP_REQUESTED,     /* monitor / frontend asked */
     STOP_BREAKPOINT,
+    STOP_WATCHPOINT,    /* a data watchpoint hit (mmu/watch.c) */
     STOP_SHUTDOWN,      /* guest powered off or reset the board */
     STOP_HALTED,        /* every CPU waits forever: no event armed */
 };
@@ -76,10 +77,19 @@ struct machine {
      */
     void (*idle_wait)(void *opaque, uint64_t ns_to_next);
     void *idle_opaque;
+    bool running;               /* inside machine_run, which is not reentrant */
 
-    /* Breakpoints checked at instruction boundaries (monitor). */
-    uint32_t breakpoint[16];
-    unsigned breakpoint_count;
+    /*
+     * Debugger hook (monitor/breakpoints.c). With debug_single_step set the
+     * run loop executes one instruction at a time and calls debug_check
+     * before each one, after taking a pending interrupt so a breakpoint on
+     * a vector is seen. It also calls debug_check after a run that ended
+     * with a watchpoint hit (mmu_context.watch_hit). debug_check returns
+     * STOP_NONE to go on, else the reason to stop.
+     */
+    enum machine_stop_reason (*debug_check)(void *opaque, struct arm_cpu *cpu);
+    void *debug_opaque;
+    bool debug_single_step;
 };
 
 /* Board registry (devices/boards/). */

@@ -25,8 +25,11 @@
 #include "frontends/config.h"
 #include "devices/pl050.h"
 #include "devices/pl110.h"
+#include "frontends/gdbstub.h"
+#include "frontends/replay.h"
 #include "frontends/sdl_display.h"
 #include "frontends/terminal.h"
+#include "monitor/console.h"
 #include "monitor/monitor.h"
 
 #define ARMHV_VERSION "0.1.0"
@@ -50,10 +53,14 @@ struct options {
     const char *script;
     const char *trace_classes;
     const char *trace_file;
+    const char *monitor_spec;   /* -monitor unix:PATH | tcp:127.0.0.1:PORT */
     bool start_stopped;
     bool headless;
     bool stats;
     uint64_t max_insns;
+    const char *gdb;            /* -gdb tcp:127.0.0.1:PORT */
+    const char *record;         /* --record FILE */
+    const char *replay;         /* --replay FILE */
     char **overrides;
     int override_count;
 };
@@ -63,6 +70,7 @@ struct session {
     struct config cfg;
     struct machine machine;
     struct monitor monitor;
+    struct monitor_server monitor_server;
     struct serial_sink sink[MACHINE_MAX_SERIAL];
     char *disk_path[MACHINE_MAX_DISKS];
     bool monitor_active;
@@ -74,6 +82,9 @@ struct session {
     size_t pending_len;
     bool realtime;          /* idle guests wait for host time */
     bool quit_requested;    /* Ctrl-A x seen while the machine was idle */
+    struct gdbstub *gdb;    /* -gdb, or NULL */
+    struct replay *replay;  /* --record/--replay, or NULL */
+    bool replay_diverged;
     uint64_t host_start_ns, guest_start_ns;
 };
 
@@ -96,11 +107,17 @@ static void usage(FILE *out)
           "                        command exits with status 1\n"
           "  -d CLASSES            trace classes: int,mmio,irq,mmu,hv,guest_errors,unimp,all\n"
           "  -D FILE               write traces to FILE instead of stderr\n"
+          "  -monitor SPEC         also serve the monitor on unix:PATH or\n"
+          "                        tcp:127.0.0.1:PORT (one client at a time)\n"
           "  --max-insns N         stop with status 3 after N instructions\n"
           "  --headless            no display window\n"
           "  --stats               print instructions, host time and guest MIPS at exit\n"
+          "  -gdb tcp::PORT        gdb remote stub on 127.0.0.1:PORT (with -S: wait for gdb)\n"
+          "  --record FILE         log the terminal input the guest receives to FILE\n"
+          "  --replay FILE         feed the guest the input logged in FILE, ignoring stdin\n"
           "  --list-boards         list the boards and exit\n"
           "  --config-reference    print the board.cfg reference (Markdown) and exit\n"
+          "  --monitor-reference   print the monitor command reference (Markdown) and exit\n"
           "  -h, --help            this text\n"
           "  -V, --version         version\n"
           "\n"
@@ -126,17 +143,28 @@ static void fatal_signal(int sig)
 static int parse_options(int argc, char **argv, struct options *opt)
 {
     enum { OPT_MAX_INSNS = 256, OPT_HEADLESS, OPT_LIST_BOARDS, OPT_CONFIG_REFERENCE,
-           OPT_STATS };
+           OPT_STATS, OPT_MONITOR, OPT_MONITOR_REFERENCE, OPT_GDB, OPT_RECORD, OPT_REPLAY };
     static const struct option long_options[] = {
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { "max-insns", required_argument, NULL, OPT_MAX_INSNS },
         { "headless", no_argument, NULL, OPT_HEADLESS },
         { "stats", no_argument, NULL, OPT_STATS },
+        { "gdb", required_argument, NULL, OPT_GDB },
+        { "record", required_argument, NULL, OPT_RECORD },
+        { "replay", required_argument, NULL, OPT_REPLAY },
         { "list-boards", no_argument, NULL, OPT_LIST_BOARDS },
         { "config-reference", no_argument, NULL, OPT_CONFIG_REFERENCE },
+        { "monitor", required_argument, NULL, OPT_MONITOR },
+        { "monitor-reference", no_argument, NULL, OPT_MONITOR_REFERENCE },
         { NULL, 0, NULL, 0 },
     };
+    /* QEMU spells it -monitor; getopt_long wants --monitor. */
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "-monitor") == 0)
+            argv[i] = "--monitor";
+        else if (strcmp(argv[i], "-gdb") == 0)
+            argv[i] = "--gdb";
     memset(opt, 0, sizeof(*opt));
     opt->overrides = calloc((size_t)argc, sizeof(char *));
     if (!opt->overrides)
@@ -153,6 +181,15 @@ static int parse_options(int argc, char **argv, struct options *opt)
         case 'D': opt->trace_file = optarg; break;
         case OPT_HEADLESS: opt->headless = true; break;
         case OPT_STATS: opt->stats = true; break;
+        case OPT_GDB: {
+            uint16_t port;
+            if (gdbstub_parse_address(optarg, &port) < 0)
+                return EXIT_USAGE;
+            opt->gdb = optarg;
+            break;
+        }
+        case OPT_RECORD: opt->record = optarg; break;
+        case OPT_REPLAY: opt->replay = optarg; break;
         case OPT_MAX_INSNS: {
             char *end;
             errno = 0;
@@ -170,6 +207,12 @@ static int parse_options(int argc, char **argv, struct options *opt)
         case OPT_CONFIG_REFERENCE:
             config_write_reference(stdout);
             return EXIT_OK;
+        case OPT_MONITOR:
+            opt->monitor_spec = strcmp(optarg, "stdio") == 0 ? NULL : optarg;
+            break;
+        case OPT_MONITOR_REFERENCE:
+            monitor_write_reference(stdout);
+            return EXIT_OK;
         default:
             usage(stderr);
             return EXIT_USAGE;
@@ -182,6 +225,10 @@ static int parse_options(int argc, char **argv, struct options *opt)
         return EXIT_USAGE;
     }
     opt->config_path = argv[optind];
+    if (opt->record && opt->replay) {
+        report_error("--record and --replay exclude each other");
+        return EXIT_USAGE;
+    }
     return -1; /* continue */
 }
 
@@ -308,11 +355,50 @@ out:
 
 /* ---- the serial console and its Ctrl-A escapes ---- */
 
+/* Where the run is: input is recorded and replayed at such points. */
+static struct replay_point run_point(const struct machine *m)
+{
+    return (struct replay_point){ m->cpu[0].icount, vclock_now_ps(&m->clock) };
+}
+
+/*
+ * Replaying: delivers the logged input due exactly at this point of the
+ * run. Returns -1 once the run has diverged from the recording.
+ */
+static int feed_replay(struct session *s)
+{
+    struct machine *m = &s->machine;
+    const uint8_t *buf;
+    size_t len;
+    int rc;
+    if (s->replay_diverged)
+        return -1;
+    while ((rc = replay_take(s->replay, run_point(m), &buf, &len)) > 0) {
+        struct char_frontend *in = &m->serial_in[0];
+        if (m->serial_count == 0 || in->can_receive(in->opaque) < (int)len) {
+            report_error("--replay: diverged: the UART cannot take %zu logged bytes at "
+                         "instruction %" PRIu64, len, m->cpu[0].icount);
+            rc = -1;
+            break;
+        }
+        in->receive(in->opaque, buf, len);
+    }
+    if (rc < 0) {
+        s->replay_diverged = true;
+        m->stop_requested = true;
+    }
+    return rc < 0 ? -1 : 0;
+}
+
 static void deliver_pending_input(struct session *s)
 {
     struct machine *m = &s->machine;
     if (!s->pending_len || m->serial_count == 0)
         return;
+    if (replay_is_playing(s->replay)) {
+        s->pending_len = 0;     /* replaying: the log is the only input */
+        return;
+    }
     struct char_frontend *in = &m->serial_in[0];
     int room = in->can_receive(in->opaque);
     size_t n = room > 0 ? (size_t)room : 0;
@@ -321,6 +407,7 @@ static void deliver_pending_input(struct session *s)
     if (n == 0)
         return;
     in->receive(in->opaque, s->pending, n);
+    replay_record_input(s->replay, run_point(m), s->pending, n);
     memmove(s->pending, s->pending + n, s->pending_len - n);
     s->pending_len -= n;
 }
@@ -355,12 +442,21 @@ static bool handle_input_byte(struct session *s, uint8_t byte)
 /* Reads whatever stdin has (waiting up to timeout_ms); true on quit. */
 static bool poll_terminal(struct session *s, int timeout_ms)
 {
-    if (s->stdin_closed || s->pending_len >= sizeof(s->pending)) {
+    struct pollfd pfd[3];
+    nfds_t nfds = 0;
+    bool want_stdin = !s->stdin_closed && s->pending_len < sizeof(s->pending);
+    if (want_stdin)
+        pfd[nfds++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
+    /* The monitor's socket (-monitor), if any, is served here too. */
+    nfds += monitor_server_pollfds(&s->monitor_server, pfd + nfds, 2);
+    if (nfds == 0 || poll(pfd, nfds, timeout_ms) <= 0) {
         deliver_pending_input(s);
         return false;
     }
-    struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
-    if (poll(&pfd, 1, timeout_ms) <= 0) {
+    monitor_server_service(&s->monitor_server);
+    if (s->monitor.quit)
+        return true;
+    if (!want_stdin || !pfd[0].revents) {
         deliver_pending_input(s);
         return false;
     }
@@ -429,12 +525,19 @@ static void idle_wait(void *opaque, uint64_t ns_to_next)
 {
     struct session *s = opaque;
     struct machine *m = &s->machine;
+    /* The recording may have delivered input here, inside an idle period. */
+    if (replay_is_playing(s->replay))
+        feed_replay(s);
     if (poll_display(s)) {
         s->quit_requested = true;
         m->stop_requested = true;
     }
     if (!s->realtime)
         return;
+    if (s->gdb && gdbstub_poll(s->gdb, 0) == GDB_KILL) {
+        s->quit_requested = true;
+        m->stop_requested = true;
+    }
     uint64_t guest = vclock_now_ns(&m->clock) - s->guest_start_ns + ns_to_next;
     uint64_t host = host_now_ns() - s->host_start_ns;
     if (guest <= host)
@@ -473,6 +576,7 @@ static char *monitor_read_line(bool tty)
 static bool run_monitor_console(struct session *s)
 {
     terminal_restore(&host_terminal);
+    monitor_enter(&s->monitor);
     fputs("armhv-emu monitor: type help for commands, cont to resume\n", stdout);
     s->monitor.resume = false;
     while (!s->monitor.resume && !s->monitor.quit) {
@@ -537,8 +641,26 @@ static int run(struct session *s)
             goto quit;
         if (s->monitor_active && run_monitor_console(s))
             return m->shutdown_requested ? m->shutdown_status : EXIT_OK;
+        if (s->monitor.stopped) {
+            /* A monitor socket client stopped the machine: serve it. */
+            if (poll_terminal(s, 100))
+                goto quit;
+            continue;
+        }
 
         uint64_t slice = RUN_SLICE;
+        if (s->gdb) {
+            enum gdb_action act = gdbstub_poll(s->gdb, 50);
+            if (act == GDB_KILL)
+                goto quit;
+            if (act == GDB_HOLD) {
+                if (poll_display(s) || poll_terminal(s, 0))
+                    goto quit;
+                continue;
+            }
+            if (act == GDB_STEP)
+                slice = 1;
+        }
         if (limit) {
             uint64_t done = m->cpu[0].icount;
             if (done >= limit) {
@@ -550,19 +672,36 @@ static int run(struct session *s)
             if (limit - done < slice)
                 slice = limit - done;
         }
+        struct replay_point next;
+        if (replay_next_point(s->replay, &next) && next.icount > m->cpu[0].icount &&
+            next.icount - m->cpu[0].icount < slice)
+            slice = next.icount - m->cpu[0].icount;   /* stop exactly at the next input */
         enum machine_stop_reason why = machine_run(m, slice);
+        if (replay_is_playing(s->replay) && feed_replay(s) < 0) {
+            terminal_restore(&host_terminal);
+            return EXIT_ERROR;
+        }
+        if (s->gdb && gdbstub_report_stop(s->gdb, why))
+            continue;
         switch (why) {
         case STOP_SHUTDOWN:
             terminal_restore(&host_terminal);
             return m->shutdown_status;
         case STOP_BREAKPOINT:
+        case STOP_WATCHPOINT:
+            if (monitor_server_connected(&s->monitor_server)) {
+                /* The socket client gets the report and resumes with cont. */
+                monitor_server_report_stop(&s->monitor_server, why);
+                continue;
+            }
             terminal_restore(&host_terminal);
             monitor_report_stop(&s->monitor, why);
             s->monitor_active = true;
             continue;
         case STOP_HALTED:
             /* Only input can wake the guest now (the window's too). */
-            if (s->stdin_closed && !s->pending_len && !s->display) {
+            if ((s->stdin_closed || replay_is_playing(s->replay)) && !s->pending_len &&
+                !s->display) {
                 terminal_restore(&host_terminal);
                 report_error("guest waits for an interrupt and nothing can raise one "
                              "(pc=0x%08x)", m->cpu[0].r[15]);
@@ -616,6 +755,14 @@ int main(int argc, char **argv)
     struct machine_config mc;
     if (build_machine_config(s, &mc) < 0)
         goto out;
+    if (s->opt.replay) {
+        s->replay = replay_open_play(s->opt.replay, &mc);
+        s->realtime = false;    /* the input is known: no need to wait for it */
+    } else if (s->opt.record) {
+        s->replay = replay_open_record(s->opt.record, &mc);
+    }
+    if ((s->opt.replay || s->opt.record) && !s->replay)
+        goto out;
     if (machine_create(&s->machine, &mc) < 0)
         goto out;
     struct machine *m = &s->machine;
@@ -642,23 +789,49 @@ int main(int argc, char **argv)
         goto out_machine;
 
     monitor_init(&s->monitor, m, stdout);
+    monitor_console_init_readline(&s->monitor);
+    char *kernel = config_get_path(&s->cfg, "boot", "kernel");
+    monitor_load_kernel_symbols(&s->monitor, kernel);
+    free(kernel);
+    if (s->opt.monitor_spec) {
+        char err[256];
+        if (monitor_server_open(&s->monitor_server, &s->monitor, s->opt.monitor_spec, err,
+                                sizeof(err)) < 0) {
+            report_error("-monitor %s", err);
+            goto out_machine;
+        }
+    }
     m->idle_wait = idle_wait;
     m->idle_opaque = s;
     if (s->opt.script) {
-        if (run_script(s, s->opt.script) < 0)
+        /* In a script, cont/until/next run to the next stop and return. */
+        s->monitor.batch = true;
+        int script_rc = run_script(s, s->opt.script);
+        s->monitor.batch = false;
+        if (script_rc < 0)
             goto out_machine;
         if (s->monitor.quit) {
             status = m->shutdown_requested ? m->shutdown_status : EXIT_OK;
             goto out_machine;
         }
     }
-    s->monitor_active = s->opt.start_stopped && !s->monitor.resume;
+    if (s->opt.gdb) {
+        s->gdb = gdbstub_open(s->opt.gdb, m, &s->monitor, s->opt.start_stopped);
+        if (!s->gdb)
+            goto out_machine;
+    }
+    /* With -gdb, -S means: stopped until gdb continues the machine. */
+    s->monitor_active = s->opt.start_stopped && !s->gdb && !s->monitor.resume;
     struct timespec started, finished;
     clock_gettime(CLOCK_MONOTONIC, &started);
     s->host_start_ns = host_now_ns();
     s->guest_start_ns = vclock_now_ns(&m->clock);
     status = run(s);
     clock_gettime(CLOCK_MONOTONIC, &finished);
+    gdbstub_report_exit(s->gdb, status);
+    if (replay_close(s->replay, run_point(m)) < 0 && status == EXIT_OK)
+        status = EXIT_ERROR;
+    s->replay = NULL;
     if (s->opt.stats) {
         double seconds = (double)(finished.tv_sec - started.tv_sec) +
                          (double)(finished.tv_nsec - started.tv_nsec) / 1e9;
@@ -670,11 +843,15 @@ int main(int argc, char **argv)
     }
 
 out_machine:
+    gdbstub_close(s->gdb);
+    monitor_server_close(&s->monitor_server);
+    monitor_destroy(&s->monitor);
     sdl_display_destroy(s->display);
     machine_destroy(&s->machine);
     if (s->machine.trace.out)
         fclose(s->machine.trace.out);
 out:
+    replay_free(s->replay);     /* only when the run never started */
     for (unsigned i = 0; i < MACHINE_MAX_SERIAL; i++)
         serial_sink_close(&s->sink[i]);
     for (unsigned i = 0; i < MACHINE_MAX_DISKS; i++)

@@ -185,6 +185,10 @@ static struct tlb_entry *tlb_fill(struct arm_cpu *cpu, uint32_t va, bool user,
         e->addend = (uintptr_t)(r->host + offset) - va_page;
         e->tag_read = can_read ? va_page : TLB_INVALID;
         e->tag_write = fast_write ? va_page : TLB_INVALID;
+        /* Watched pages stay on the slow path (mmu/watch.c). */
+        if (unlikely(mmu_ctx(cpu)->watch_count) &&
+            mmu_watch_page(mmu_ctx(cpu), va_page, pa_page))
+            e->tag_read = e->tag_write = TLB_INVALID;
     } else {
         /* Devices and empty slots: every access takes the slow path, which
          * finds the translation here instead of walking again. */
@@ -247,10 +251,17 @@ static int access_in_page(struct arm_cpu *cpu, uint32_t va, unsigned size, uint3
     if (!cached && mmu_lookup(cpu, va, access, user, flags, &t) < 0)
         return -1;
 
+    /* Data watchpoints (mmu/watch.c): the access completes, then the
+     * executor leaves its loop as after a device access. */
+    int watched = 0;
+    if (unlikely(mmu_ctx(cpu)->watch_count) && access != MMU_EXEC && !(flags & MEM_NOFAULT))
+        watched = mmu_watch_check(mmu_ctx(cpu), va, t.pa, size, access == MMU_WRITE,
+                                  access == MMU_WRITE ? *value : 0);
+
     struct mem_region *r = aspace_find(as, t.pa);
     if (r && r->kind != REGION_MMIO) {
         uint64_t offset = t.pa - r->base;
-        int rc = 0;
+        int rc = watched;
         if (access != MMU_WRITE) {
             uint32_t v = 0;
             memcpy(&v, r->host + offset, size);
@@ -292,7 +303,7 @@ static int access_in_page(struct arm_cpu *cpu, uint32_t va, unsigned size, uint3
         tlb_fill(cpu, va, user, &t, r);
     int rc = access == MMU_WRITE ? aspace_write(as, t.pa, size, *value)
                                  : aspace_read(as, t.pa, size, value);
-    return r ? 1 : rc;
+    return r ? 1 : rc | watched;
 }
 
 /*

@@ -13,6 +13,41 @@
 #include "cpu/cpu.h"
 #include "mmu/aspace.h"
 
+/*
+ * Watchpoints (mmu/watch.c; the monitor's `watch`, a gdb stub's Z2-Z4).
+ * A watch covers [addr, addr + len) of virtual or physical addresses for
+ * reads, writes or both. A 4 KiB page that overlaps a watch never gets
+ * fast-path read/write TLB tags, so every access to it takes the slow
+ * path, which compares it with the list. A hit lets the access complete,
+ * records itself in watch_hit, makes the access return 1 (as a device
+ * access does) and lowers cpu->run_end to the current instruction count,
+ * so cpu_run ends after this instruction; the machine's run loop then
+ * asks its debugger whether to stop and calls mmu_watch_hit_done.
+ * Debugger accesses (MEM_NOFAULT) and page-table walks never hit. The
+ * list belongs to the caller and must stay valid until it is replaced.
+ */
+#define MMU_WATCH_READ 1u
+#define MMU_WATCH_WRITE 2u
+
+struct mmu_watch {
+    uint64_t addr;
+    uint32_t len;
+    uint8_t access;         /* MMU_WATCH_READ | MMU_WATCH_WRITE */
+    bool physical;          /* addr is a physical address */
+};
+
+struct mmu_watch_hit {
+    bool pending;           /* set by the slow path, cleared by the debugger */
+    unsigned index;         /* which watch of the list */
+    uint32_t va;
+    uint64_t pa;
+    unsigned size;
+    bool write;
+    uint32_t old_value;     /* memory before the access (RAM/ROM; 0 for devices) */
+    uint32_t value;         /* value stored, or value read */
+    uint32_t insn_addr;     /* the accessing instruction */
+};
+
 struct mmu_context {
     struct arm_cpu *cpu;
     struct aspace *as;
@@ -20,10 +55,28 @@ struct mmu_context {
     uint64_t tlb_fills;
     uint64_t walks;
     uint64_t faults;
+    /* watchpoints (see above) */
+    const struct mmu_watch *watch;
+    unsigned watch_count;
+    struct mmu_watch_hit watch_hit;
 };
 
 /* Connects cpu to as: sets cpu->mem, cpu->mem_opaque, cpu->dcache. */
 void mmu_attach(struct mmu_context *ctx, struct arm_cpu *cpu, struct aspace *as);
+
+/* Installs a watch list (count 0: none) and flushes the CPU's TLB. */
+void mmu_set_watchpoints(struct mmu_context *ctx, const struct mmu_watch *watch,
+                         unsigned count);
+/* True when a watch overlaps the 4 KiB page va_page or pa_page (tlb_fill). */
+bool mmu_watch_page(const struct mmu_context *ctx, uint32_t va_page, uint64_t pa_page);
+/*
+ * The slow path calls this before a data access of size bytes at va/pa
+ * (value: the data of a store). Returns 1 after recording a hit, else 0.
+ */
+int mmu_watch_check(struct mmu_context *ctx, uint32_t va, uint64_t pa, unsigned size,
+                    bool write, uint32_t value);
+/* Clears a reported hit (see above). */
+void mmu_watch_hit_done(struct mmu_context *ctx);
 
 enum mmu_access { MMU_READ, MMU_WRITE, MMU_EXEC };
 

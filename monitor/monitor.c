@@ -1,132 +1,450 @@
 /*
- * Monitor commands. Each command is one function and one row of
- * monitor_commands; `help` prints the table, so help cannot drift from
- * what exists.
+ * The monitor's command table, line dispatch and the helpers every
+ * command file shares. Each command is one function (commands_*.c,
+ * breakpoints.c) and one row of monitor_commands; `help`, `help CMD` and
+ * docs/monitor.md are all printed from the rows, so they cannot drift
+ * from what exists.
  */
 #include "monitor/monitor.h"
 
-#include <errno.h>
+#include <ctype.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cpu/mem.h"
+#include "monitor/internal.h"
 
-#define MONITOR_MAX_ARGS 8
+static int cmd_help(struct monitor *mon, int argc, char **argv);
+static int cmd_quit(struct monitor *mon, int argc, char **argv);
+
+const struct monitor_command monitor_commands[] = {
+    { "help", "[CMD]",
+      "List the commands, or show one command's full help. Numbers are decimal, 0x hex or "
+      "0b binary. Wherever an address or value is expected an expression may be given: "
+      "registers (r0-r15, sp, lr, pc, ip, fp, cpsr, spsr, banked copies such as sp_svc, "
+      "lr_irq, spsr_abt, r8_fiq), symbols, [ADDR] for the word at a virtual address, "
+      "+ - * << >> & | ~ ! and the comparisons == != < <= > >= joined by && and ||.",
+      cmd_help },
+    { "regs", "",
+      "Show the selected CPU's registers. r0-r15; the CPSR decoded (flags, interrupt "
+      "masks, state, mode) and the SPSR; sp, lr and spsr of every mode the model has and "
+      "both r8-r12 sets; a CP15 summary (SCTLR bits by name, translation table bases, "
+      "DACR per domain, DFSR/IFSR with the fault decoded, FAR); FPEXC, FPSCR and d0-d31 "
+      "on models with VFP; the interrupt inputs and exceptions taken.", cmd_regs },
+    { "step", "[N]",
+      "Execute N instructions (default 1). Then show where the CPU is and the next "
+      "instruction. Stops early at a breakpoint or watchpoint. A pending unmasked "
+      "interrupt is taken first, as the hardware would, so a step can land on a vector.",
+      cmd_step },
+    { "next", "",
+      "Step over a call. When the next instruction is BL or BLX, run until the PC reaches "
+      "the return address with the stack pointer back at or above its value now (so a "
+      "recursive call does not stop it early); otherwise the same as step.", cmd_next },
+    { "cont", "",
+      "Resume the machine. Interactively the monitor comes back when a breakpoint or "
+      "watchpoint hits (or on Ctrl-A c). In a script (-x) the machine runs until a "
+      "breakpoint, watchpoint, shutdown, or a guest that waits for an interrupt that "
+      "cannot come stops it, and the script goes on.", cmd_cont },
+    { "stop", "",
+      "Stop the machine. For a client of the monitor socket while the machine runs; on "
+      "the console and in scripts the machine is stopped whenever the monitor reads "
+      "commands.", cmd_stop },
+    { "until", "ADDR",
+      "Run until the PC reaches ADDR. A temporary breakpoint, removed when anything stops "
+      "the machine. `until lr` finishes the current function.", cmd_until },
+    { "break", "[[pa:]ADDR [if COND]]",
+      "Set a breakpoint, or list them. ADDR is a virtual address, or physical with "
+      "pa:ADDR (any mapping of that page then stops). With `if COND` the machine stops "
+      "only when the expression COND is non-zero when the PC gets there, e.g. `break "
+      "0x8000 if r0 == 5` or `break main if [sp] != 0`. Without arguments, list "
+      "breakpoints and watchpoints with their hit counts. While any breakpoint exists "
+      "the machine runs one instruction at a time (about a third of full speed).",
+      cmd_break },
+    { "watch", "[pa:]ADDR [LEN] [r|w|rw] [if COND]",
+      "Set a watchpoint. The machine stops after an instruction reads (r), writes (w, the "
+      "default) or does either (rw) any of the LEN bytes (default 4) at virtual address "
+      "ADDR, or physical with pa:ADDR (catching every alias). The report shows the "
+      "access, the old and new value and the instruction. Watched pages lose their TLB "
+      "fast path; the rest of memory runs at full speed. The page-table walker and the "
+      "monitor's own reads never hit.", cmd_watch },
+    { "delete", "[N...]",
+      "Delete breakpoints and watchpoints. By number (see info break), or all of them.",
+      cmd_delete },
+    { "info", "break",
+      "List breakpoints and watchpoints. Number, kind, address with symbol, length and "
+      "access for watchpoints, condition, and how often each stopped the machine.",
+      cmd_info },
+    { "x", "[/NFMT] [ADDR] [arm|thumb]",
+      "Examine virtual memory. The read goes through the selected CPU's MMU as a "
+      "privileged access, with no side effects: no FSR, FAR or TLB change, and device "
+      "registers read as 0. NFMT: a count N, a format x (hex, the default), d (signed), u "
+      "(unsigned), c (characters), s (NUL-terminated string) or i (instructions; ARM or "
+      "Thumb as CPSR.T, an odd address or a Thumb function symbol says, or `arm`/`thumb` "
+      "after ADDR), and a unit size b, h or w (1, 2, 4 bytes). Examples: x/4x sp, x/16xb "
+      "0x10000, x/s r0, x/10i pc, x/2i main thumb. Without ADDR, go on after the last x.",
+      cmd_x },
+    { "xp", "[/NFMT] PADDR",
+      "Examine physical memory. RAM and ROM only (device registers are never read; use "
+      "devices NAME). The formats of x except i.", cmd_x },
+    { "disas", "[ADDR [N]] [arm|thumb]",
+      "Disassemble with capstone. N instructions (default 10) at ADDR; without ADDR "
+      "around the PC (ARM: from three instructions before it), then on from where the "
+      "last disas ended. The current PC is marked =>, addresses show symbol+offset.",
+      cmd_disas },
+    { "walk", "VA [r|w|x] [user]",
+      "Explain the translation of a virtual address. The selected CPU's page-table walker "
+      "translates VA for a read (default), write or execute, privileged or as user, and "
+      "prints each level: the descriptor's address and value, what it maps, the domain "
+      "and access permission checks and why access is granted, or the fault (FSR status "
+      "and domain) the CPU would take. Then the physical address, mapping size, "
+      "permissions for both privileges and what the address is (RAM, ROM, device). The "
+      "CPU's fault registers and TLB are not touched.", cmd_walk },
+    { "tlb", "[all]",
+      "List the valid entries of the selected CPU's software TLB. For the privileged "
+      "(PL1) and user (PL0) halves: index, virtual page, physical page, the permissions "
+      "of the cached translation, which fast-path tags are set (r, w, x: the inline load, "
+      "store and fetch paths use the host page directly) and the decoded code blocks "
+      "(A: ARM, T: Thumb). A permission without its fast tag means the slow path handles "
+      "that access: a device, a code page being written, a watchpoint. The first 64 "
+      "entries unless `all`.", cmd_tlb },
+    { "symbols", "[FILE]",
+      "Load or show symbols. FILE is an ELF file or a System.map (nm output); it replaces "
+      "what is loaded. At start the monitor loads the symbols of [boot] kernel when it is "
+      "an ELF file, or else a System.map in the kernel's directory.",
+      cmd_symbols },
+    { "devices", "[NAME]",
+      "List the devices, or show one device's registers by name. The list gives each "
+      "device's model and address range.", cmd_devices },
+    { "irq", "[all]",
+      "Show interrupt state per line. First each CPU's IRQ and FIQ inputs and whether "
+      "CPSR masks them, then every interrupt controller: for the PL190 VIC and the "
+      "Versatile SIC each line's input level, soft bit, enable, IRQ or FIQ routing or "
+      "pass-through, and pending state; for a GIC each interrupt's enable, pending, "
+      "active, priority, group, targets and trigger. Lines neither raised nor enabled are "
+      "listed only with `all`.", cmd_irq },
+    { "trace", "[CLASS on|off [FILE]]",
+      "Switch trace classes on or off. CLASS is int (exceptions), mmio, irq, mmu, hv, "
+      "guest_errors, unimp, a comma list of them, or all. With FILE, traces go to that "
+      "file from now on (otherwise where -D put them, stderr by default). Without "
+      "arguments, show which classes are on.", cmd_trace },
+    { "stats", "",
+      "Show counters. Instructions and guest MIPS over the last run and the whole session, "
+      "host seconds and virtual time, per CPU the instructions and exceptions by type, "
+      "TLB fills, slow-path page walks and faults, the decode cache's blocks, decodes "
+      "and invalidations by stores.", cmd_stats },
+    { "screendump", "FILE",
+      "Write the display to a file. The CLCD's current frame, as PNG when FILE ends in "
+      ".png, else as binary PPM.", cmd_screendump },
+    { "cpu", "[N]",
+      "Select the CPU the other commands act on, or list the CPUs.", cmd_cpu },
+    { "set", "REG VALUE",
+      "Write a register of the selected CPU. REG is any name regs and expressions know "
+      "(r0-r15, sp, lr, pc, cpsr, spsr, sp_svc, r8_fiq, ...); VALUE is an expression. A "
+      "CPSR write with a new mode switches the register banks.", cmd_set },
+    { "print", "EXPR",
+      "Evaluate an expression. Prints it in hex and decimal, with the symbol it points "
+      "into.", cmd_print },
+    { "quit", "", "Leave the emulator.", cmd_quit },
+    { NULL, NULL, NULL, NULL },
+};
+
+/* Short names accepted besides the table's (gdb habits). */
+static const struct { const char *alias, *name; } command_aliases[] = {
+    { "c", "cont" }, { "s", "step" }, { "si", "step" }, { "stepi", "step" }, { "n", "next" },
+    { "b", "break" }, { "p", "print" }, { "q", "quit" }, { "r", "regs" }, { "u", "until" },
+};
+
+static const struct monitor_command *find_command(const char *name)
+{
+    for (size_t i = 0; i < sizeof(command_aliases) / sizeof(command_aliases[0]); i++)
+        if (strcmp(name, command_aliases[i].alias) == 0)
+            name = command_aliases[i].name;
+    for (const struct monitor_command *c = monitor_commands; c->name; c++)
+        if (strcmp(name, c->name) == 0)
+            return c;
+    return NULL;
+}
+
+/* ---- helpers shared by the command files ---- */
+
+int mon_error(struct monitor *mon, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("error: ", mon->out);
+    vfprintf(mon->out, fmt, ap);
+    fputc('\n', mon->out);
+    va_end(ap);
+    return -1;
+}
+
+static int read_word_va(void *opaque, uint32_t va, uint32_t *value)
+{
+    struct monitor *mon = opaque;
+    return cpu_debug_read(mon_cpu(mon), va, value, 4);
+}
+
+void mon_env(struct monitor *mon, struct mon_expr_env *env)
+{
+    env->cpu = mon_cpu(mon);
+    env->syms = &mon->syms;
+    env->read_word = read_word_va;
+    env->opaque = mon;
+}
+
+void mon_join(char *buf, size_t len, int argc, char **argv, int first)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = first; i < argc && used < len; i++)
+        used += (size_t)snprintf(buf + used, len - used, "%s%s", i > first ? " " : "",
+                                 argv[i]);
+}
+
+int mon_eval(struct monitor *mon, const char *text, uint32_t *value)
+{
+    struct mon_expr_env env;
+    char err[160];
+    mon_env(mon, &env);
+    if (mon_expr_eval(&env, text, value, err, sizeof(err)) < 0)
+        return mon_error(mon, "%s: %s", text, err);
+    return 0;
+}
+
+int mon_eval_args(struct monitor *mon, int argc, char **argv, int first, uint32_t *value)
+{
+    char text[512];
+    mon_join(text, sizeof(text), argc, argv, first);
+    return mon_eval(mon, text, value);
+}
+
+void mon_format_addr(struct monitor *mon, uint32_t addr, char *buf, size_t len)
+{
+    char sym[160];
+    symtab_format(&mon->syms, addr, sym, sizeof(sym));
+    if (sym[0])
+        snprintf(buf, len, "0x%08x <%s>", addr, sym);
+    else
+        snprintf(buf, len, "0x%08x", addr);
+}
+
+static uint64_t host_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void note_resumed(struct monitor *mon)
+{
+    mon->running = true;
+    mon->resume_ns = host_ns();
+    mon->resume_icount = mon->machine->cpu[0].icount;
+}
+
+void mon_note_stopped(struct monitor *mon)
+{
+    if (!mon->running)
+        return;
+    mon->running = false;
+    mon->last_run_ns = host_ns() - mon->resume_ns;
+    mon->last_run_icount = mon->machine->cpu[0].icount - mon->resume_icount;
+}
+
+bool mon_machine_busy(struct monitor *mon)
+{
+    if (!mon->machine->running)
+        return false;
+    /* A socket client served while the guest idles (machine.h idle_wait):
+     * machine_run is on the stack and cannot be entered again. */
+    mon_error(mon, "the machine is running; stop it first");
+    return true;
+}
+
+enum machine_stop_reason mon_run(struct monitor *mon, uint64_t budget)
+{
+    struct machine *m = mon->machine;
+    /* The guest's serial output goes straight to the terminal: let what
+     * the monitor printed so far come first. */
+    fflush(mon->out);
+    note_resumed(mon);
+    enum machine_stop_reason why = machine_run(m, budget);
+    mon_note_stopped(mon);
+    mon_bp_note_stop(mon);
+    return why;
+}
+
+int mon_resume(struct monitor *mon)
+{
+    if (!mon->batch) {
+        /* The frontend's main loop runs the machine (with the terminal
+         * and socket polled) and comes back on a stop. */
+        mon->machine->stop_requested = false;
+        mon->resume = true;
+        mon->stopped = false;
+        note_resumed(mon);
+        return 0;
+    }
+    monitor_report_stop(mon, mon_run(mon, 0));
+    return 0;
+}
+
+/* ---- lifetime ---- */
 
 void monitor_init(struct monitor *mon, struct machine *m, FILE *out)
 {
     memset(mon, 0, sizeof(*mon));
     mon->machine = m;
     mon->out = out;
+    symtab_init(&mon->syms);
+    mon_disas_init(&mon->disas);
+    mon_bp_init(mon);
+    mon->start_ns = host_ns();
+    mon->start_icount = m->cpu[0].icount;
+    /* The frontend runs the machine from here unless the monitor is
+     * entered first: count that as the first run. */
+    note_resumed(mon);
+    mon->next_x = mon->next_disas = m->cpu_count ? m->cpu[0].r[15] : 0;
 }
 
-static struct arm_cpu *monitor_cpu(struct monitor *mon)
+void monitor_destroy(struct monitor *mon)
 {
-    return &mon->machine->cpu[mon->cpu_index];
-}
-
-static int parse_number(struct monitor *mon, const char *text, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long value = strtoull(text, &end, 0);
-    if (end == text || *end || errno) {
-        fprintf(mon->out, "error: '%s' is not a number\n", text);
-        return -1;
+    struct machine *m = mon->machine;
+    if (m && m->debug_opaque == mon) {
+        m->debug_check = NULL;
+        m->debug_opaque = NULL;
+        m->debug_single_step = false;
+        for (unsigned i = 0; i < m->cpu_count; i++)
+            mmu_set_watchpoints(&m->mmu[i], NULL, 0);
     }
-    *out = value;
-    return 0;
+    symtab_free(&mon->syms);
+    mon_disas_close(&mon->disas);
+    /* A trace file opened here stays open: the machine's trace may still
+     * point at it, and the frontend closes m->trace.out at exit. */
 }
 
-static void print_psr(FILE *out, const char *name, uint32_t psr)
+void monitor_load_kernel_symbols(struct monitor *mon, const char *path)
 {
-    fprintf(out, "%s=%08x [%c%c%c%c%c %c%c%c %s %s]", name, psr,
-            psr & PSR_N ? 'N' : '-', psr & PSR_Z ? 'Z' : '-', psr & PSR_C ? 'C' : '-',
-            psr & PSR_V ? 'V' : '-', psr & PSR_Q ? 'Q' : '-', psr & PSR_I ? 'I' : '-',
-            psr & PSR_F ? 'F' : '-', psr & PSR_A ? 'A' : '-', psr & PSR_T ? "thumb" : "arm",
-            cpu_mode_name(psr & PSR_M_MASK));
-}
-
-static const char *const register_names[16] = {
-    "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7",
-    "r8", "r9", "r10", "r11", "r12", "sp", "lr", "pc",
-};
-
-void monitor_print_regs(FILE *out, const struct arm_cpu *cpu)
-{
-    for (unsigned i = 0; i < 16; i++) {
-        fprintf(out, "%s%-3s=%08x", i % 4 ? "  " : "", register_names[i], cpu->r[i]);
-        if (i % 4 == 3)
-            fputc('\n', out);
+    char err[256];
+    if (!path)
+        return;
+    if (symtab_file_is_elf(path)) {
+        if (symtab_load(&mon->syms, path, err, sizeof(err)) < 0)
+            fprintf(stderr, "armhv-emu: monitor: no symbols: %s\n", err);
+        return;
     }
-    print_psr(out, "cpsr", cpu_get_cpsr(cpu));
-    if (cpu_mode_has_spsr(cpu_mode(cpu))) {
-        fputs("  ", out);
-        print_psr(out, "spsr", cpu->spsr);
-    }
-    fputc('\n', out);
-    fprintf(out, "sctlr=%08x ttbr0=%08x dacr=%08x dfsr=%08x dfar=%08x ifsr=%08x\n",
-            cpu->cp15.sctlr, cpu->cp15.ttbr0, cpu->cp15.dacr, cpu->cp15.dfsr,
-            cpu->cp15.dfar, cpu->cp15.ifsr);
-    fprintf(out, "icount=%" PRIu64 "%s exceptions: und=%" PRIu64 " svc=%" PRIu64
-                 " pabt=%" PRIu64 " dabt=%" PRIu64 " irq=%" PRIu64 " fiq=%" PRIu64 "\n",
-            cpu->icount, cpu->halted ? " (waiting for interrupt)" : "",
-            cpu->exceptions_taken[EXC_UNDEFINED], cpu->exceptions_taken[EXC_SVC],
-            cpu->exceptions_taken[EXC_PREFETCH_ABORT], cpu->exceptions_taken[EXC_DATA_ABORT],
-            cpu->exceptions_taken[EXC_IRQ], cpu->exceptions_taken[EXC_FIQ]);
+    /* A zImage has no symbols; a System.map beside it (as the kernel's
+     * build leaves it) names the same addresses. */
+    const char *slash = strrchr(path, '/');
+    char map[4096];
+    snprintf(map, sizeof(map), "%.*sSystem.map", slash ? (int)(slash - path + 1) : 0, path);
+    if (access(map, R_OK) == 0 && symtab_load(&mon->syms, map, err, sizeof(err)) < 0)
+        fprintf(stderr, "armhv-emu: monitor: no symbols: %s\n", err);
 }
 
-static int cmd_regs(struct monitor *mon, int argc, char **argv)
+void monitor_enter(struct monitor *mon)
 {
-    (void)argc;
-    (void)argv;
-    monitor_print_regs(mon->out, monitor_cpu(mon));
-    return 0;
+    mon_note_stopped(mon);
+    mon_bp_clear_temporary(mon);
+    mon_bp_note_stop(mon);
+    mon->resume = false;
+    struct arm_cpu *cpu = mon_cpu(mon);
+    mon->next_x = mon->next_disas = cpu->r[15];
+}
+
+/* ---- stop reports ---- */
+
+void mon_print_where(struct monitor *mon)
+{
+    struct arm_cpu *cpu = mon_cpu(mon);
+    struct mon_insn insn;
+    mon->next_x = mon->next_disas = cpu->r[15];
+    if (mon_disas_at(mon, cpu->r[15], cpu->thumb, &insn) == 0) {
+        mon_print_insn(mon, cpu->r[15], &insn, true);
+    } else {
+        char where[200];
+        mon_format_addr(mon, cpu->r[15], where, sizeof(where));
+        fprintf(mon->out, "=> %s: no translation (prefetch abort next)\n", where);
+    }
 }
 
 void monitor_report_stop(struct monitor *mon, enum machine_stop_reason why)
 {
-    struct arm_cpu *cpu = monitor_cpu(mon);
+    FILE *out = mon->out;
+    struct arm_cpu *cpu = mon_cpu(mon);
+    mon_note_stopped(mon);
+    mon->next_x = mon->next_disas = cpu->r[15];
     switch (why) {
     case STOP_BREAKPOINT:
-        fprintf(mon->out, "breakpoint at 0x%08x\n", cpu->r[15]);
+    case STOP_WATCHPOINT:
+        mon_bp_report_hit(mon, out);
         break;
     case STOP_SHUTDOWN:
-        fprintf(mon->out, "machine shut down: %s\n",
+        fprintf(out, "machine shut down: %s\n",
                 mon->machine->shutdown_why ? mon->machine->shutdown_why : "guest request");
         break;
     case STOP_HALTED:
-        fprintf(mon->out, "cpu%u waits for an interrupt and no event is pending\n",
-                cpu->index);
+        fprintf(out, "cpu%u waits for an interrupt and no event is pending\n", cpu->index);
+        break;
+    case STOP_REQUESTED:
+        fputs("stopped\n", out);
         break;
     default:
         break;
     }
+    if (why != STOP_SHUTDOWN && why != STOP_BUDGET && why != STOP_NONE)
+        mon_print_where(mon);
+    /* next/until are over whatever stopped the machine. */
+    mon_bp_clear_temporary(mon);
 }
 
-static int cmd_step(struct monitor *mon, int argc, char **argv)
+/* ---- help, quit, dispatch ---- */
+
+/* The first sentence of a help text: up to ". " or the end. */
+static int summary_length(const char *help)
 {
-    uint64_t count = 1;
-    if (argc > 1 && parse_number(mon, argv[1], &count) < 0)
-        return -1;
-    struct machine *m = mon->machine;
-    uint64_t before = monitor_cpu(mon)->icount;
-    enum machine_stop_reason why = machine_run(m, count);
-    uint64_t done = monitor_cpu(mon)->icount - before;
-    struct arm_cpu *cpu = monitor_cpu(mon);
-    fprintf(mon->out, "stepped %" PRIu64 " instruction%s; pc=%08x %s mode=%s\n", done,
-            done == 1 ? "" : "s", cpu->r[15], cpu->thumb ? "thumb" : "arm",
-            cpu_mode_name(cpu_mode(cpu)));
-    monitor_report_stop(mon, why);
-    return 0;
+    const char *dot = strstr(help, ". ");
+    return dot ? (int)(dot - help + 1) : (int)strlen(help);
 }
 
-static int cmd_cont(struct monitor *mon, int argc, char **argv)
+/* Prints text wrapped at width columns, each line starting with indent. */
+static void print_wrapped(FILE *out, const char *text, int indent, int width)
 {
-    (void)argc;
-    (void)argv;
-    mon->resume = true;
+    const char *p = text;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        int len = (int)strlen(p);
+        if (len > width - indent) {
+            len = width - indent;
+            while (len > 0 && p[len] != ' ')
+                len--;
+            if (len == 0)
+                len = width - indent;
+        }
+        fprintf(out, "%*s%.*s\n", indent, "", len, p);
+        p += len;
+    }
+}
+
+static int cmd_help(struct monitor *mon, int argc, char **argv)
+{
+    if (argc > 1) {
+        const struct monitor_command *c = find_command(argv[1]);
+        if (!c)
+            return mon_error(mon, "no command '%s' (try help)", argv[1]);
+        fprintf(mon->out, "%s %s\n", c->name, c->args);
+        print_wrapped(mon->out, c->help, 4, 80);
+        return 0;
+    }
+    for (const struct monitor_command *c = monitor_commands; c->name; c++)
+        fprintf(mon->out, "%-10s %-24s %.*s\n", c->name, c->args, summary_length(c->help),
+                c->help);
+    fputs("help CMD shows a command's full help.\n", mon->out);
     return 0;
 }
 
@@ -138,127 +456,70 @@ static int cmd_quit(struct monitor *mon, int argc, char **argv)
     return 0;
 }
 
-/* x ADDR [COUNT]: words at a virtual address, through the CPU's MMU. */
-static int cmd_x(struct monitor *mon, int argc, char **argv)
+void monitor_write_reference(FILE *out)
 {
-    uint64_t addr, count = 4;
-    if (argc < 2) {
-        fprintf(mon->out, "usage: x ADDR [COUNT]\n");
-        return -1;
-    }
-    if (parse_number(mon, argv[1], &addr) < 0 || (argc > 2 && parse_number(mon, argv[2],
-                                                                          &count) < 0))
-        return -1;
-    if (addr > UINT32_MAX || count > 4096) {
-        fprintf(mon->out, "error: address or count out of range\n");
-        return -1;
-    }
-    struct arm_cpu *cpu = monitor_cpu(mon);
-    for (uint64_t i = 0; i < count; i++) {
-        uint32_t va = (uint32_t)(addr + 4 * i), word;
-        if (i % 4 == 0)
-            fprintf(mon->out, "%08x:", va);
-        if (cpu_debug_read(cpu, va, &word, 4) < 0) {
-            fprintf(mon->out, " <no translation for 0x%08x>\n", va);
-            return -1;
-        }
-        fprintf(mon->out, " %08x", word);
-        if (i % 4 == 3 || i + 1 == count)
-            fputc('\n', mon->out);
-    }
-    return 0;
-}
-
-static int cmd_break(struct monitor *mon, int argc, char **argv)
-{
-    struct machine *m = mon->machine;
-    if (argc < 2) {
-        for (unsigned i = 0; i < m->breakpoint_count; i++)
-            fprintf(mon->out, "breakpoint %u at 0x%08x\n", i, m->breakpoint[i]);
-        return 0;
-    }
-    uint64_t addr;
-    if (parse_number(mon, argv[1], &addr) < 0)
-        return -1;
-    if (m->breakpoint_count >= ARRAY_SIZE(m->breakpoint)) {
-        fprintf(mon->out, "error: too many breakpoints\n");
-        return -1;
-    }
-    m->breakpoint[m->breakpoint_count++] = (uint32_t)addr;
-    fprintf(mon->out, "breakpoint %u at 0x%08x\n", m->breakpoint_count - 1, (uint32_t)addr);
-    return 0;
-}
-
-/* devices [NAME]: every device (or one) with its registers by name. */
-static int cmd_devices(struct monitor *mon, int argc, char **argv)
-{
-    struct machine *m = mon->machine;
-    bool found = false;
-    for (unsigned i = 0; i < m->device_count; i++) {
-        struct device *dev = m->device[i];
-        if (argc > 1 && strcmp(argv[1], dev->name) != 0)
-            continue;
-        found = true;
-        fprintf(mon->out, "%s (%s) at 0x%08llx, %llu bytes\n", dev->name, dev->type,
-                (unsigned long long)dev->base, (unsigned long long)dev->size);
-        if (dev->dump && argc > 1)
-            dev->dump(dev, mon->out);
-    }
-    if (argc > 1 && !found) {
-        fprintf(mon->out, "error: no device '%s' (try devices)\n", argv[1]);
-        return -1;
-    }
-    return 0;
-}
-
-static int cmd_help(struct monitor *mon, int argc, char **argv);
-
-const struct monitor_command monitor_commands[] = {
-    { "help", "[CMD]", "List commands, or show one command's help.", cmd_help },
-    { "regs", "", "Show the CPU registers, CPSR/SPSR decoded, CP15 fault state and "
-                  "exception counters.", cmd_regs },
-    { "step", "[N]", "Execute N instructions (default 1), then show where the CPU is.",
-      cmd_step },
-    { "cont", "", "Resume running the machine.", cmd_cont },
-    { "x", "ADDR [COUNT]", "Show COUNT words (default 4) at virtual address ADDR.", cmd_x },
-    { "devices", "[NAME]", "List the devices, or show one device's registers by name.",
-      cmd_devices },
-    { "break", "[ADDR]", "Set a breakpoint at virtual address ADDR, or list them.",
-      cmd_break },
-    { "quit", "", "Leave the emulator.", cmd_quit },
-    { NULL, NULL, NULL, NULL },
-};
-
-static int cmd_help(struct monitor *mon, int argc, char **argv)
-{
+    fputs("# Monitor command reference\n"
+          "\n"
+          "<!-- Generated by `armhv-emu --monitor-reference` from the command table in\n"
+          "     monitor/monitor.c; tests/cli/monitor_docs.sh checks it is current. -->\n"
+          "\n"
+          "The monitor stops, steps and inspects the emulated machine. Reach it with\n"
+          "`-S` (start stopped), Ctrl-A c on the serial console, `-x FILE` (a script of\n"
+          "commands; a failing command exits with status 1), or a local socket with\n"
+          "`-monitor unix:PATH` (or `-monitor tcp:127.0.0.1:PORT`; one client at a\n"
+          "time, e.g. `socat - UNIX-CONNECT:PATH`). On a terminal it has line editing,\n"
+          "history and tab completion of commands, registers, device names and\n"
+          "symbols.\n"
+          "\n"
+          "In a script, `cont`, `until` and `next` run the machine until it stops and\n"
+          "the script goes on; interactively they resume the machine, and the monitor\n"
+          "comes back when a breakpoint or watchpoint hits.\n"
+          "\n"
+          "| Command | Arguments | Summary |\n"
+          "| --- | --- | --- |\n", out);
     for (const struct monitor_command *c = monitor_commands; c->name; c++) {
-        if (argc > 1 && strcmp(argv[1], c->name) != 0)
-            continue;
-        fprintf(mon->out, "%-6s %-14s %s\n", c->name, c->args, c->help);
-        if (argc > 1)
-            return 0;
+        fprintf(out, "| [`%s`](#%s) | ", c->name, c->name);
+        if (c->args[0]) {
+            /* A | inside a table cell must be escaped, even in code. */
+            fputc('`', out);
+            for (const char *p = c->args; *p; p++)
+                fprintf(out, *p == '|' ? "\\|" : "%c", *p);
+            fputc('`', out);
+        }
+        fprintf(out, " | %.*s |\n", summary_length(c->help), c->help);
     }
-    if (argc > 1) {
-        fprintf(mon->out, "error: no command '%s'\n", argv[1]);
-        return -1;
+    fputs("\nShort forms:\n", out);
+    for (size_t i = 0; i < sizeof(command_aliases) / sizeof(command_aliases[0]); i++)
+        fprintf(out, "`%s` = `%s`%s", command_aliases[i].alias, command_aliases[i].name,
+                i + 1 < sizeof(command_aliases) / sizeof(command_aliases[0]) ? ",\n" : ".\n");
+    for (const struct monitor_command *c = monitor_commands; c->name; c++) {
+        fprintf(out, "\n## %s\n\n", c->name);
+        fprintf(out, "    %s%s%s\n\n", c->name, c->args[0] ? " " : "", c->args);
+        print_wrapped(out, c->help, 0, 80);
     }
-    return 0;
 }
 
 int monitor_execute(struct monitor *mon, const char *line)
 {
-    char buf[512];
-    char *argv[MONITOR_MAX_ARGS];
+    char buf[1024];
+    char *argv[MON_MAX_ARGS];
     int argc = 0;
     snprintf(buf, sizeof(buf), "%s", line);
-    for (char *tok = strtok(buf, " \t\r\n"); tok && argc < MONITOR_MAX_ARGS;
-         tok = strtok(NULL, " \t\r\n"))
+    for (char *tok = strtok(buf, " \t\r\n"); tok; tok = strtok(NULL, " \t\r\n")) {
+        if (argc == MON_MAX_ARGS)
+            return mon_error(mon, "too many words (at most %d)", MON_MAX_ARGS);
         argv[argc++] = tok;
+    }
     if (argc == 0 || argv[0][0] == '#')
         return 0;
-    for (const struct monitor_command *c = monitor_commands; c->name; c++)
-        if (strcmp(argv[0], c->name) == 0)
-            return c->run(mon, argc, argv);
-    fprintf(mon->out, "error: unknown command '%s' (try help)\n", argv[0]);
-    return -1;
+    /* x/4x: the format rides on the command word. */
+    char name[32];
+    size_t n = strcspn(argv[0], "/");
+    snprintf(name, sizeof(name), "%.*s", (int)n, argv[0]);
+    const struct monitor_command *c = find_command(name);
+    if (!c)
+        return mon_error(mon, "unknown command '%s' (try help)", name);
+    if (argv[0][n] == '/' && strcmp(c->name, "x") != 0 && strcmp(c->name, "xp") != 0)
+        return mon_error(mon, "only x and xp take a /FORMAT");
+    return c->run(mon, argc, argv);
 }
