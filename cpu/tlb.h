@@ -19,7 +19,12 @@
 #define TLB_PAGE_SHIFT 12
 #define TLB_PAGE_SIZE (1u << TLB_PAGE_SHIFT)
 #define TLB_PAGE_MASK (~(TLB_PAGE_SIZE - 1))
-#define TLB_INVALID 1u  /* never equal to an aligned page address */
+/*
+ * Never equal to a fast-path compare value: those are the page address plus
+ * at most the two low bits of a misaligned access, so bits [11:2] are
+ * always zero. (A value of 1 would match a misaligned access to page 0.)
+ */
+#define TLB_INVALID 0x800u
 
 struct decode_block;
 
