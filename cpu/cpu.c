@@ -249,9 +249,9 @@ void cpu_take_exception(struct arm_cpu *cpu, enum arm_exception exc, uint32_t re
     cpu->cpsr_ctl |= PSR_I;
     if (exception_info[exc].mask_fiq)
         cpu->cpsr_ctl |= PSR_F;
-    /* ARMv6+: asynchronous aborts are masked on every exception but UNDEF/SVC
-     * taken to their own modes too; the A bit exists from ARMv6 on. */
-    if (cpu->model->features & CPU_FEAT_V6)
+    /* ARMv6+: asynchronous aborts are masked on entry to Abort, IRQ and FIQ
+     * modes and on reset, not on Undefined or SVC (ARM ARM B1.8.3). */
+    if ((cpu->model->features & CPU_FEAT_V6) && exc != EXC_UNDEFINED && exc != EXC_SVC)
         cpu->cpsr_ctl |= PSR_A;
     cpu->it = 0;
     cpu->thumb = (cpu->cp15.sctlr & SCTLR_TE) ? 1 : 0;
