@@ -21,6 +21,29 @@
  *   branch           imm = target offset from the PC operand (insn + 8).
  *   coprocessor      rd = Rt, rn = Rt2 or Rn, imm = coprocessor number.
  *
+ * ARMv6/v7 families (arm_exec_v6.c; register names as in DDI 0406C A8):
+ *
+ *   media, 3 regs    rd = Rd, rn = Rn, rm = Rm (parallel add/subtract, SEL,
+ *                    PKH: imm = shift amount 0..32).
+ *   extend           rd, rn = Rn (15: no accumulate), rm;
+ *                    shift = rotation in bits (0, 8, 16, 24).
+ *   saturate         rd, rn; imm = saturation width in bits; shift = LSL
+ *                    or ASR, rs = amount (0..32).
+ *   media multiply   rd = Rd or RdHi (bits 19:16), rn = Rn (3:0),
+ *                    rm = Rm (11:8), rs = Ra or RdLo (15:12); flags MEDF_*.
+ *   bitfield         rd, rn; imm = lsb, rs = width (1..32).
+ *   MOVW/MOVT        rd; imm = imm16.
+ *   exclusives       rn = Rn, rd = Rt (loads) or the status Rd (stores),
+ *                    rm = Rt (stores); Rt2 = Rt + 1 for the doubleword form.
+ *   SRS/RFE          imm = SRS mode, rn = RFE base; flags = LSF_U
+ *                    (increment), LSF_P (before), LSF_WB.
+ *   CPS              imm = mode, rs = imod, shift = A:I:F (bits 2:0),
+ *                    flags = 1 when the mode changes.
+ *   banked MRS/MSR   rd = Rd (MRS) / rm = Rn (MSR); imm = SYSm; flags = R.
+ *   HVC              imm = imm16.
+ *
+ * Their semantics are cpu/v7_ops.h's, shared with the Thumb executors.
+ *
  * Handlers run with r[15] = instruction address + 8. A handler that writes
  * r[15], or that must leave the executor's straight-line loop (a device was
  * touched, the CPSR control bits or CP15 changed), returns non-zero with
@@ -37,6 +60,7 @@
 #include "cpu/cpu.h"
 #include "cpu/decode.h"
 #include "cpu/mem.h"
+#include "cpu/v7_ops.h"
 
 /* Data-processing opcodes, bits [24:21] (ARM ARM A5.2.1, DDI 0100I A3.4). */
 enum arm_dp_op {
@@ -69,6 +93,10 @@ enum arm_dp_form {
 #define MULF_X   0x02u  /* SMLA<x><y>: top half of Rm */
 #define MULF_Y   0x04u  /* SMLA<x><y>: top half of Rs */
 
+/* ARMv6 media multiply flags. */
+#define MEDF_SWAP  0x01u /* SMLAD & co "X": swap the halves of Rm */
+#define MEDF_ROUND 0x02u /* SMMLA & co "R": round the high word */
+
 /* Load/store flags (P, U, W as encoded; the rest derived at decode). */
 #define LSF_P     0x01u  /* pre-indexed */
 #define LSF_U     0x02u  /* add the offset */
@@ -80,9 +108,10 @@ enum arm_dp_form {
 /*
  * ---- handler tables (indexes are decoder-chosen, see arm_decode.c) ----
  * Handlers that neither touch memory nor the PC (data processing with
- * Rd != PC, multiplies, CLZ, QADD & co) work in Thumb state too when the
- * slot is laid out as above; the rest assume ARM state (PC operand + 8,
- * next instruction at + 4).
+ * Rd != PC, multiplies, CLZ, QADD & co, the ARMv6 media handlers) work in
+ * Thumb state too when the slot is laid out as above, and so do the
+ * coprocessor handlers (arm_exec_coproc.c); the rest assume ARM state (PC
+ * operand + 8, next instruction at + 4).
  */
 
 /* [op][form][S] for Rd != PC; PC as a register-shifted operand goes to
@@ -144,6 +173,75 @@ int arm_mcrr(struct arm_cpu *cpu, const struct decoded_insn *d);
 int arm_cdp(struct arm_cpu *cpu, const struct decoded_insn *d);
 int arm_ldc_stc(struct arm_cpu *cpu, const struct decoded_insn *d);
 
+/* ---- ARMv6/v6K/v6T2/v7 additions (arm_exec_v6.c, arm_exec_mul.c) ---- */
+
+int arm_umaal(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_mls(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_movw(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_movt(struct arm_cpu *cpu, const struct decoded_insn *d);
+
+/*
+ * Parallel add/subtract (A5.4.1/A5.4.2): [enum v7_par_kind][enum v7_par_op].
+ * The kind is U * 3 + op1 - 1 (op1 = bits 21:20: 01 plain, 10 saturating,
+ * 11 halving); the op is op2 (bits 7:5), 111 (SUB8) folded onto 5.
+ */
+extern const insn_handler arm_parallel_handlers[V7_PAR_KIND_COUNT][V7_PAR_OP_COUNT];
+
+/* Extend and extend-and-add (A8.8.221-A8.8.226, A8.8.271-A8.8.276):
+ * [enum v7_extend_op][accumulate]. */
+#define ARM_EXTEND_COUNT 6
+extern const insn_handler arm_extend_handlers[ARM_EXTEND_COUNT][2];
+
+int arm_sel(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_pkhbt(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_pkhtb(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_ssat(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_usat(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_ssat16(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_usat16(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_rev(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_rev16(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_revsh(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_rbit(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_usad8(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_usada8(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_smlad(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_smuad(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_smlsd(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_smusd(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_smlald(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_smlsld(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_smmla(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_smmul(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_smmls(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_sdiv(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_udiv(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_sbfx(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_ubfx(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_bfc(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_bfi(struct arm_cpu *cpu, const struct decoded_insn *d);
+
+/* Exclusives: [L][size], size 0 word, 1 doubleword, 2 byte, 3 halfword
+ * (bits 22:21 of the encoding, A5.2.10). */
+extern const insn_handler arm_exclusive_handlers[2][4];
+int arm_clrex(struct arm_cpu *cpu, const struct decoded_insn *d);
+
+/* Hints and barriers. */
+int arm_isb(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_wfi(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_wfe(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_sev(struct arm_cpu *cpu, const struct decoded_insn *d);
+
+/* System: CPS, SETEND, SRS, RFE, banked MRS/MSR, ERET, HVC. */
+int arm_cps(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_setend(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_srs(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_rfe(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_mrs_banked(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_msr_banked(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_eret(struct arm_cpu *cpu, const struct decoded_insn *d);
+int arm_hvc(struct arm_cpu *cpu, const struct decoded_insn *d);
+
 /* Name of the arm_insns.def row an encoding falls in ("undefined" for
  * none): for traces, statistics and the differential tests. */
 const char *arm_decode_class_name(const struct cpu_model *model, uint32_t insn);
@@ -171,6 +269,43 @@ static inline void arm_load_pc(struct arm_cpu *cpu, uint32_t value)
         cpu_branch(cpu, value);
     else
         cpu_branch_exchange(cpu, value);
+}
+
+/*
+ * Alignment fault for an access that must be aligned whatever SCTLR.A
+ * says (DDI 0406C A3.2.1, Table A3-1: LDM/STM, LDRD/STRD, SWP, LDREX/STREX,
+ * SRS/RFE, LDC/STC and VLDM/VSTM on ARMv6+, i.e. when SCTLR.U is set).
+ * Records it in cpu->fault in the current DFSR format (short descriptor:
+ * FS = 0b00001 with WnR; long descriptor with TTBCR.EAE: STATUS = 0b100001,
+ * B4.1.52) and returns -1; the handler then returns cpu_data_abort(cpu).
+ * The same record as mmu_alignment_fault(), kept here so cpu/ does not
+ * reach up into mmu/.
+ */
+static inline int arm_alignment_fault(struct arm_cpu *cpu, uint32_t va, bool write)
+{
+    uint32_t wnr = write ? 1u << 11 : 0;
+    if (cpu->cp15.ttbcr & TTBCR_EAE)
+        cpu->fault.fsr = 1u << 9 | 0x21u | wnr;
+    else
+        cpu->fault.fsr = 0x1u | wnr;
+    cpu->fault.far = va;
+    cpu->fault.write = write;
+    return -1;
+}
+
+/*
+ * MSR and CPS may not switch to or from Hyp mode (CPSRWriteByInstr,
+ * DDI 0406C B1.3.3: UNPREDICTABLE; the mode is left alone, as QEMU does).
+ */
+static inline bool arm_psr_mode_write_ok(const struct arm_cpu *cpu, uint32_t value)
+{
+    return cpu_mode(cpu) != MODE_HYP && (value & PSR_M_MASK) != MODE_HYP;
+}
+
+/* True when the ARMv6+ alignment rules apply (SCTLR.U reads as 1 on ARMv7). */
+static inline bool arm_strict_align(const struct arm_cpu *cpu)
+{
+    return cpu->cp15.sctlr & SCTLR_U;
 }
 
 /* Result of a memory helper as a handler return value (ARM state): a

@@ -167,12 +167,15 @@ int arm_dp_generic(struct arm_cpu *cpu, const struct decoded_insn *d)
             cpu->r[d->rd] = result;
         return 0;
     }
-    if (s)
+    if (s) {
+        /* An exception return clears the local monitor (arm_eret). */
+        v7_excl_clear(cpu);
         cpu_exception_return(cpu, result);
-    else if (d->flags & DPF_INTERWORK)
+    } else if (d->flags & DPF_INTERWORK) {
         cpu_branch_exchange(cpu, result);
-    else
+    } else {
         cpu_branch(cpu, result);
+    }
     return 1;
 }
 
@@ -232,8 +235,12 @@ int arm_msr(struct arm_cpu *cpu, const struct decoded_insn *d)
 
     if (!(d->flags & PSRF_SPSR)) {
         mask &= ~(PSR_T | PSR_J | PSR_IT_LO_MASK | PSR_IT_HI_MASK);
+        /* User mode writes the APSR bits and, from ARMv6, E (DDI 0406C
+         * B1.3.3 CPSRWriteByInstr). */
         if (!cpu_privileged(cpu))
-            mask &= PSR_N | PSR_Z | PSR_C | PSR_V | PSR_Q | PSR_GE_MASK;
+            mask &= PSR_N | PSR_Z | PSR_C | PSR_V | PSR_Q | PSR_GE_MASK | PSR_E;
+        if ((mask & PSR_M_MASK) && !arm_psr_mode_write_ok(cpu, value))
+            mask &= ~PSR_M_MASK;
         if (!mask)
             return 0;
         cpu_set_cpsr(cpu, value, mask);

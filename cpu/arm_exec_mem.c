@@ -211,12 +211,26 @@ static int ldstx_strh(struct arm_cpu *cpu, const struct decoded_insn *d)
     return arm_mem_done(cpu, rc);
 }
 
+/*
+ * LDRD/STRD on ARMv6+ (SCTLR.U set) need a word-aligned address whatever
+ * SCTLR.A says (DDI 0406C A3.2.1); ARMv5 leaves the unaligned case
+ * UNPREDICTABLE and the memory layer accesses the aligned words.
+ */
+static ALWAYS_INLINE bool dual_misaligned(const struct arm_cpu *cpu, uint32_t addr)
+{
+    return unlikely(addr & 3) && arm_strict_align(cpu);
+}
+
 /* LDRD (A4.1.26): Rt even (checked by the decoder). Both words are read
  * before any register changes. */
 static int ldstx_ldrd(struct arm_cpu *cpu, const struct decoded_insn *d)
 {
     uint32_t wb, lo, hi;
     uint32_t addr = extra_address(cpu, d, &wb);
+    if (dual_misaligned(cpu, addr)) {
+        arm_alignment_fault(cpu, addr, false);
+        return cpu_data_abort(cpu);
+    }
     int rc1 = cpu_load32(cpu, addr, &lo);
     if (unlikely(rc1 < 0))
         return cpu_data_abort(cpu);
@@ -246,6 +260,10 @@ static int ldstx_strd(struct arm_cpu *cpu, const struct decoded_insn *d)
     uint32_t wb;
     uint32_t addr = extra_address(cpu, d, &wb);
     uint32_t lo = cpu->r[d->rd], hi = cpu->r[d->rd + 1];
+    if (dual_misaligned(cpu, addr)) {
+        arm_alignment_fault(cpu, addr, true);
+        return cpu_data_abort(cpu);
+    }
     int rc1 = cpu_store32(cpu, addr, lo);
     if (unlikely(rc1 < 0))
         return cpu_data_abort(cpu);
@@ -288,15 +306,31 @@ static inline uint8_t *block_host(struct arm_cpu *cpu, uint32_t addr, unsigned c
 }
 
 /*
+ * LDM/STM on ARMv6+ (SCTLR.U set) need a word-aligned address whatever
+ * SCTLR.A says (DDI 0406C A3.2.1): records the alignment fault and
+ * returns true. The fast paths never see an unaligned base.
+ */
+static bool block_misaligned(struct arm_cpu *cpu, uint32_t addr, bool write)
+{
+    if (likely(!(addr & 3)) || !arm_strict_align(cpu))
+        return false;
+    arm_alignment_fault(cpu, addr, write);
+    return true;
+}
+
+/*
  * Per-word reads of list into values[] (lowest register at the lowest
  * address). Returns < 0 on a fault, else the OR of the access results.
- * The address goes to the memory layer as computed: with SCTLR.A clear an
- * unaligned base accesses the aligned words (A4.1.20: bits 1:0 ignored).
+ * The address goes to the memory layer as computed: with SCTLR.A and
+ * SCTLR.U clear (ARMv5) an unaligned base accesses the aligned words
+ * (DDI 0100I A4.1.20: bits 1:0 ignored).
  */
 static int block_read_slow(struct arm_cpu *cpu, unsigned list, uint32_t addr,
                            uint32_t values[16])
 {
     int dev = 0;
+    if (block_misaligned(cpu, addr, false))
+        return -1;
     for (unsigned rest = list; rest; rest &= rest - 1) {
         unsigned i = (unsigned)__builtin_ctz(rest);
         int rc = cpu_load32(cpu, addr, &values[i]);
@@ -380,6 +414,8 @@ static __attribute__((noinline)) int block_store_slow(struct arm_cpu *cpu, unsig
 {
     uint32_t addr = lowest;
     int dev = 0;
+    if (block_misaligned(cpu, addr, true))
+        return cpu_data_abort(cpu);
     for (unsigned rest = list; rest; rest &= rest - 1) {
         unsigned i = (unsigned)__builtin_ctz(rest);
         int rc = cpu_store32(cpu, addr, cpu->r[i]);
@@ -478,6 +514,7 @@ int arm_ldm_exret(struct arm_cpu *cpu, const struct decoded_insn *d)
         unsigned i = (unsigned)__builtin_ctz(rest);
         cpu->r[i] = values[i];
     }
+    v7_excl_clear(cpu);   /* an exception return clears the local monitor */
     cpu_exception_return(cpu, values[15]);
     return 1;
 }
@@ -490,6 +527,8 @@ int arm_stm_user(struct arm_cpu *cpu, const struct decoded_insn *d)
         return insn_undefined(cpu, d);
     uint32_t addr = block_lowest(cpu, d);
     int dev = 0;
+    if (block_misaligned(cpu, addr, true))
+        return cpu_data_abort(cpu);
     for (unsigned rest = d->imm; rest; rest &= rest - 1) {
         unsigned i = (unsigned)__builtin_ctz(rest);
         int rc = cpu_store32(cpu, addr, cpu_get_user_reg(cpu, i));
@@ -505,13 +544,28 @@ int arm_stm_user(struct arm_cpu *cpu, const struct decoded_insn *d)
 
 /* ---- swap ---- */
 
-/* SWP (A4.1.108): an unaligned address loads a rotated word like LDR. The
- * store is checked before Rd changes. */
+/*
+ * SWP/SWPB exist on ARMv7 cores with the Multiprocessing Extensions only
+ * while SCTLR.SW is set (DDI 0406C B4.1.130; UNDEFINED otherwise, which
+ * is how Linux's SWP emulation catches them).
+ */
+static ALWAYS_INLINE bool swp_disabled(const struct arm_cpu *cpu)
+{
+    return (cpu->model->features & CPU_FEAT_MP) && !(cpu->cp15.sctlr & SCTLR_SW);
+}
+
+/* SWP (A4.1.108): on ARMv5 an unaligned address loads a rotated word like
+ * LDR; ARMv6+ needs word alignment (DDI 0406C A3.2.1). The store is
+ * checked before Rd changes. */
 int arm_swp(struct arm_cpu *cpu, const struct decoded_insn *d)
 {
     uint32_t addr = cpu->r[d->rn];
     uint32_t store = cpu->r[d->rm];
     uint32_t old;
+    if (unlikely(swp_disabled(cpu)))
+        return insn_undefined(cpu, d);
+    if (block_misaligned(cpu, addr, false))
+        return cpu_data_abort(cpu);
     int rc1 = cpu_load32_rotated(cpu, addr, &old);
     if (unlikely(rc1 < 0))
         return cpu_data_abort(cpu);
@@ -527,6 +581,8 @@ int arm_swpb(struct arm_cpu *cpu, const struct decoded_insn *d)
     uint32_t addr = cpu->r[d->rn];
     uint32_t store = cpu->r[d->rm];
     uint32_t old;
+    if (unlikely(swp_disabled(cpu)))
+        return insn_undefined(cpu, d);
     int rc1 = cpu_load8(cpu, addr, &old);
     if (unlikely(rc1 < 0))
         return cpu_data_abort(cpu);

@@ -2,7 +2,8 @@
  * ARM multiplies: MUL/MLA and the 64-bit UMULL/UMLAL/SMULL/SMLAL (DDI 0100I
  * A4.1.40, A4.1.35, A4.1.129, A4.1.128, A4.1.87, A4.1.76), and the ARMv5TE
  * signed halfword forms SMLA<x><y>, SMLAW<y>, SMULW<y>, SMLAL<x><y>,
- * SMUL<x><y> (A4.1.74, A4.1.79, A4.1.88, A4.1.75, A4.1.86).
+ * SMUL<x><y> (A4.1.74, A4.1.79, A4.1.88, A4.1.75, A4.1.86); the ARMv6
+ * UMAAL and ARMv6T2 MLS (DDI 0406C A8.8.255, A8.8.101).
  *
  * Flags: on ARMv5 the S forms set N and Z only; C and V are unchanged
  * (ARMv4 left C UNPREDICTABLE, ARMv5 defines it as unaffected). The DSP
@@ -120,5 +121,22 @@ int arm_smlalxy(struct arm_cpu *cpu, const struct decoded_insn *d)
     acc += (uint64_t)product;
     cpu->r[d->rn] = (uint32_t)acc;
     cpu->r[d->rd] = (uint32_t)(acc >> 32);
+    return 0;
+}
+
+/* UMAAL (ARMv6, A8.8.255): RdHi:RdLo = Rn * Rm + RdHi + RdLo; the sum
+ * cannot overflow 64 bits. No flags. */
+int arm_umaal(struct arm_cpu *cpu, const struct decoded_insn *d)
+{
+    uint64_t result = (uint64_t)cpu->r[d->rm] * cpu->r[d->rs] + cpu->r[d->rd] + cpu->r[d->rn];
+    cpu->r[d->rn] = (uint32_t)result;
+    cpu->r[d->rd] = (uint32_t)(result >> 32);
+    return 0;
+}
+
+/* MLS (ARMv6T2, A8.8.101): Rd = Ra - Rn * Rm. No flags. */
+int arm_mls(struct arm_cpu *cpu, const struct decoded_insn *d)
+{
+    cpu->r[d->rd] = cpu->r[d->rn] - cpu->r[d->rm] * cpu->r[d->rs];
     return 0;
 }

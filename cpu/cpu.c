@@ -55,6 +55,7 @@ void cpu_reset(struct arm_cpu *cpu)
     cpu->halted = 0;
     cpu->exit_request = 0;
     cpu->excl_addr = ~0u;
+    cpu->event_register = 0;
     cpu->cp14.teecr = cpu->cp14.teehbr = 0;
     cp15_reset(cpu);
     vfp_reset(cpu);
@@ -254,6 +255,7 @@ void cpu_take_exception(struct arm_cpu *cpu, enum arm_exception exc, uint32_t re
     if ((cpu->model->features & CPU_FEAT_V6) && exc != EXC_UNDEFINED && exc != EXC_SVC)
         cpu->cpsr_ctl |= PSR_A;
     cpu->it = 0;
+    cpu->excl_addr = ~0u;   /* ClearExclusiveLocal on exception entry */
     cpu->thumb = (cpu->cp15.sctlr & SCTLR_TE) ? 1 : 0;
     cpu->halted = 0;
     cpu->exit_request = 1;  /* new mode: the executor re-selects its TLB */
@@ -300,6 +302,7 @@ int cpu_prefetch_abort(struct arm_cpu *cpu, uint32_t addr, uint32_t ifsr)
 void cpu_exception_return(struct arm_cpu *cpu, uint32_t target)
 {
     uint32_t spsr = cpu->spsr;
+    cpu->excl_addr = ~0u;   /* ClearExclusiveLocal on exception return */
     if (cpu_mode_has_spsr(cpu_mode(cpu)))
         cpu_set_cpsr(cpu, spsr, 0xffffffffu);
     cpu->r[15] = target & (cpu->thumb ? ~1u : ~3u);

@@ -254,7 +254,13 @@ struct arm_cpu {
 
     /* Exclusive monitor (ARMv6+): address tagged by LDREX, or ~0 when open. */
     uint32_t excl_addr;
-    uint32_t excl_value;
+    uint32_t excl_value;      /* size in bytes of the tagged access (cpu/v7_ops.h) */
+    /* WFE/SEV event register (ARMv6K+, ARM ARM B1.8.13). */
+    uint8_t event_register;
+    /* HVC #imm (Virtualization Extensions): the hypervisor's handler, see
+     * cpu_hvc() in cpu/v7_ops.h; NULL makes HVC UNDEFINED. */
+    int (*hvc_hook)(struct arm_cpu *cpu, uint32_t imm);
+    void *hvc_opaque;
 
     /* Counters for `stats`. */
     uint64_t exceptions_taken[EXC_COUNT];

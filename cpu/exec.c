@@ -21,7 +21,11 @@ int insn_undefined(struct arm_cpu *cpu, const struct decoded_insn *d)
 {
     trace_printf(cpu->trace, TRACE_EXCEPTION, "cpu%u undefined instruction 0x%08x at 0x%08x",
                  cpu->index, d->raw, cpu_insn_addr(cpu));
-    return cpu_undefined(cpu, d->len ? d->len : (cpu->thumb ? 2 : 4));
+    /* LR_und is the instruction's address + 4 in ARM state and + 2 in Thumb
+     * state whatever the instruction's length (ARM ARM B1.8.5, Table B1-7):
+     * Linux re-reads a 32-bit Thumb instruction from LR - 2. */
+    (void)d;
+    return cpu_undefined(cpu, cpu->thumb ? 2 : 4);
 }
 
 /*

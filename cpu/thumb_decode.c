@@ -1,29 +1,32 @@
 /*
  * Thumb decoder: classifies an encoding with the table in thumb_insns.def
  * and pre-extracts its operands into the decoded slot, so the handlers in
- * thumb_exec.c only index registers and add.
+ * thumb_exec.c only index registers and add. 32-bit Thumb-2 encodings go
+ * to thumb2_decode() (thumb2_decode.c, table thumb2_insns.def).
  *
  * On ARMv5 (ARM926EJ-S) every Thumb instruction is 16 bits wide: BL/BLX
  * are two separate instructions (prefix 0b11110, suffixes 0b11111 and
  * 0b11101) that communicate through LR (DDI 0100I A7.1, "BL, BLX (1)"). With
  * Thumb-2 (CPU_FEAT_THUMB2) those three prefixes start 32-bit encodings.
  *
+ * Nothing in a slot depends on ITSTATE: the handlers look at cpu->it when
+ * they run (thumb_exec.h), so a slot is valid inside and outside IT blocks.
+ *
  * Operand conventions of the slot (what the handlers expect):
  *   rd  destination / transfer register      rn  base or first operand
  *   rm  second operand register              imm immediate, offset, or list
- *   rs  number of registers in a list        flags THUMB_F_* below
+ *   rs  number of registers in a list        flags THUMB_F_* (thumb_insns.def)
  */
 #include "cpu/decode.h"
 
 #include <stddef.h>
 
 #include "cpu/cpu.h"
+#include "cpu/thumb_exec.h"
 #include "cpu/thumb_insns.def" /* forms and flags only */
 
 /* Handler prototypes, from the same table the decoder walks. */
 #define THUMB_INSN(mask, match, form, handler, features) \
-    int handler(struct arm_cpu *cpu, const struct decoded_insn *d);
-#define THUMB32_INSN(mask, match, form, handler, features) \
     int handler(struct arm_cpu *cpu, const struct decoded_insn *d);
 #include "cpu/thumb_insns.def"
 
@@ -34,22 +37,8 @@ struct thumb_class {
     insn_handler handler;
 };
 
-struct thumb32_class {
-    uint32_t mask, match;
-    uint8_t form;
-    uint32_t features;
-    insn_handler handler;
-};
-
 static const struct thumb_class thumb_classes[] = {
 #define THUMB_INSN(mask, match, form, handler, features) \
-    { mask, match, form, features, handler },
-#include "cpu/thumb_insns.def"
-};
-
-static const struct thumb32_class thumb32_classes[] = {
-#define THUMB_INSN(mask, match, form, handler, features)
-#define THUMB32_INSN(mask, match, form, handler, features) \
     { mask, match, form, features, handler },
 #include "cpu/thumb_insns.def"
 };
@@ -161,24 +150,24 @@ static void thumb_extract(const struct cpu_model *model, unsigned form, uint16_t
     case FORM_BL_SUFFIX:
         d->imm = (hw & 0x7ffu) << 1;
         break;
-    default:
+    case FORM_CBZ:
+        d->rn = lo0;
+        d->imm = ((hw >> 3) & 0x1fu) << 1 | ((hw >> 9) & 1u) << 6;
+        if (hw & 0x800)
+            d->flags |= THUMB_F_NONZERO;
         break;
-    }
-}
-
-/* BL/BLX immediate, T1/T2: imm32 = SignExtend(S:I1:I2:imm10:imm11:'0'). */
-static void thumb32_extract(unsigned form, uint32_t insn, struct decoded_insn *d)
-{
-    switch (form) {
-    case FORM_T32_BL: {
-        uint32_t s = bit32(insn, 26);
-        uint32_t i1 = !(bit32(insn, 13) ^ s);
-        uint32_t i2 = !(bit32(insn, 11) ^ s);
-        uint32_t imm = s << 24 | i1 << 23 | i2 << 22 | bits32(insn, 16, 10) << 12 |
-                       bits32(insn, 0, 11) << 1;
-        d->imm = (uint32_t)sign_extend32(imm, 25);
+    case FORM_RD_RM:
+        d->rd = lo0, d->rm = lo3;
         break;
-    }
+    case FORM_IT:
+        d->imm = imm8;
+        break;
+    case FORM_CPS:
+        d->imm = hw & 0x17;
+        break;
+    case FORM_SETEND:
+        d->imm = (hw >> 3) & 1;
+        break;
     default:
         break;
     }
@@ -187,7 +176,7 @@ static void thumb32_extract(unsigned form, uint32_t insn, struct decoded_insn *d
 void thumb_decode(const struct cpu_model *model, uint16_t hw1, uint16_t hw2,
                   struct decoded_insn *d)
 {
-    d->handler = insn_undefined;
+    d->handler = thumb_undefined;
     d->imm = 0;
     d->cond = COND_AL;
     d->rd = d->rn = d->rm = d->rs = 0;
@@ -195,17 +184,9 @@ void thumb_decode(const struct cpu_model *model, uint16_t hw1, uint16_t hw2,
     d->flags = 0;
 
     if (thumb_is_32bit(model, hw1)) {
-        uint32_t insn = (uint32_t)hw1 << 16 | hw2;
-        d->raw = insn;
+        d->raw = (uint32_t)hw1 << 16 | hw2;
         d->len = 4;
-        for (size_t i = 0; i < ARRAY_SIZE(thumb32_classes); i++) {
-            const struct thumb32_class *c = &thumb32_classes[i];
-            if ((insn & c->mask) == c->match && thumb_has(model, c->features)) {
-                d->handler = c->handler;
-                thumb32_extract(c->form, insn, d);
-                return;
-            }
-        }
+        thumb2_decode(model, d->raw, d);
         return;
     }
 

@@ -1,10 +1,11 @@
 /*
- * Thumb instruction handlers (ARMv5TE, ARM DDI 0100I chapter A7; flag rules
- * as in the ARMv7 ARM ARM A8.8 pseudocode, which agrees for these forms).
+ * 16-bit Thumb instruction handlers: ARMv5TE (ARM DDI 0100I chapter A7)
+ * and the ARMv6/ARMv6T2/ARMv7 additions (DDI 0406C A6.2, A8.8); flag rules
+ * as in the ARMv7 A8.8 pseudocode, which agrees with ARMv5 for these forms.
  *
  * Each handler works on operands thumb_decode() extracted (see the form
- * list in thumb_insns.def). While it runs r[15] holds the instruction's
- * address + 4. Conventions:
+ * list in thumb_insns.def) and is wrapped for IT blocks (thumb_exec.h).
+ * While it runs r[15] holds the instruction's address + 4. Conventions:
  *  - return 0 to fall through to the next instruction;
  *  - on a branch or exception write r[15] and return 1;
  *  - when a memory access touched a device (helper returned > 0) set r[15]
@@ -13,31 +14,82 @@
  *  - on a memory fault return cpu_data_abort() with no register written:
  *    multi-register loads collect into a buffer and commit at the end, so
  *    the base and the loaded registers keep their values (the Base
- *    Restored Abort Model of DDI 0100I A2.6.5, which the ARM926EJ-S uses).
+ *    Restored Abort Model of DDI 0100I A2.6.5, which the ARM926EJ-S uses,
+ *    and an allowed ARMv7 behaviour).
  *
  * Behaviour chosen where the architecture leaves a choice, matching unicorn
- * (QEMU 5.0) on the ARM926:
+ * (QEMU 5.0) on the ARM926 and the Cortex-A15:
  *  - MUL leaves C (and V) unchanged, the ARMv5 rule (C was UNPREDICTABLE
  *    on ARMv4T);
  *  - STMIA with the base in the list stores the base's original value at
  *    every position and writes back (ARM ARM: UNPREDICTABLE unless the
  *    base is the lowest register, where the original value is stored);
  *  - LDMIA with the base in the list loads the base and does not write back.
+ * With SCTLR.U set (every ARMv7 core) LDMIA/STMIA/PUSH/POP need a word-
+ * aligned address (DDI 0406C A3.2.1); on ARMv5 the low bits are ignored.
  */
 #include <stddef.h>
 
+#include "base/trace.h"
 #include "cpu/alu.h"
 #include "cpu/cpu.h"
 #include "cpu/decode.h"
 #include "cpu/mem.h"
+#include "cpu/thumb_exec.h"
 #include "cpu/thumb_insns.def" /* forms and flags only */
+#include "cpu/v7_ops.h"
 
 /* Prototypes of every handler, from the table (checks the definitions). */
 #define THUMB_INSN(mask, match, form, handler, features) \
     int handler(struct arm_cpu *cpu, const struct decoded_insn *d);
-#define THUMB32_INSN(mask, match, form, handler, features) \
-    int handler(struct arm_cpu *cpu, const struct decoded_insn *d);
 #include "cpu/thumb_insns.def"
+
+/* ---- IT blocks (see thumb_exec.h) ---- */
+
+int thumb_it_exec(struct arm_cpu *cpu, const struct decoded_insn *d, insn_handler body)
+{
+    uint8_t it = cpu->it;
+    if (!cond_passed(cpu, it >> 4)) {
+        cpu->it = thumb_it_advance(it);
+        return 0;
+    }
+    int rc = body(cpu, d);
+    /* After an exception entry cpu->it is 0 and stays 0. */
+    cpu->it = thumb_it_advance(cpu->it);
+    return rc;
+}
+
+int thumb_it_exec_exret(struct arm_cpu *cpu, const struct decoded_insn *d, insn_handler body)
+{
+    uint8_t it = cpu->it;
+    if (!cond_passed(cpu, it >> 4)) {
+        cpu->it = thumb_it_advance(it);
+        return 0;
+    }
+    /* The return loads ITSTATE with the rest of the CPSR (it must be the
+     * last instruction of a block, A8.8.231). */
+    return body(cpu, d);
+}
+
+/* IT (A8.8.54): firstcond:mask become ITSTATE. Not itself conditional; an
+ * IT inside an IT block is UNPREDICTABLE and simply starts a new block. */
+int thumb_it(struct arm_cpu *cpu, const struct decoded_insn *d)
+{
+    cpu->it = (uint8_t)d->imm;
+    return 0;
+}
+
+int thumb_raise_undefined(struct arm_cpu *cpu, const struct decoded_insn *d)
+{
+    trace_printf(cpu->trace, TRACE_EXCEPTION, "cpu%u undefined instruction 0x%08x at 0x%08x",
+                 cpu->index, d->raw, cpu_insn_addr(cpu));
+    return cpu_undefined(cpu, 2);
+}
+
+THUMB_HANDLER(thumb_undefined)
+{
+    return thumb_raise_undefined(cpu, d);
+}
 
 /*
  * After a successful 16-bit access: rc > 0 means a device was touched;
@@ -57,73 +109,83 @@ static inline uint32_t thumb_return_link(const struct arm_cpu *cpu)
     return (cpu->r[15] - 2) | 1;
 }
 
+/* ADD/SUB results without touching the flags (inside an IT block). */
+static inline uint32_t thumb_add_nf(struct arm_cpu *cpu, uint32_t x, uint32_t y,
+                                    uint32_t carry, bool setflags)
+{
+    if (setflags)
+        return add_with_carry_flags(cpu, x, y, carry);
+    return x + y + carry;
+}
+
 /* ---- shifts by immediate, add/subtract (A7.1: LSL (1), ADD (1)-(3), SUB) ---- */
 
-int thumb_lsl_imm(struct arm_cpu *cpu, const struct decoded_insn *d)
+/* Shift by immediate; LSLS #0 is MOVS Rd, Rm (C unchanged). */
+static inline int thumb_shift_imm(struct arm_cpu *cpu, const struct decoded_insn *d,
+                                  unsigned type, bool setflags)
 {
     uint32_t carry;
-    uint32_t result = shift_with_carry(cpu->r[d->rm], SHIFT_LSL, d->imm, cpu->c, &carry);
+    uint32_t result = shift_with_carry(cpu->r[d->rm], type, d->imm, cpu->c, &carry);
     cpu->r[d->rd] = result;
-    cpu->c = (uint8_t)carry;
-    set_nz(cpu, result);
+    if (setflags) {
+        cpu->c = (uint8_t)carry;
+        set_nz(cpu, result);
+    }
     return 0;
 }
 
-int thumb_lsr_imm(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER_SETFLAGS(thumb_lsl_imm)
 {
-    uint32_t carry;
-    uint32_t result = shift_with_carry(cpu->r[d->rm], SHIFT_LSR, d->imm, cpu->c, &carry);
-    cpu->r[d->rd] = result;
-    cpu->c = (uint8_t)carry;
-    set_nz(cpu, result);
+    return thumb_shift_imm(cpu, d, SHIFT_LSL, setflags);
+}
+
+THUMB_HANDLER_SETFLAGS(thumb_lsr_imm)
+{
+    return thumb_shift_imm(cpu, d, SHIFT_LSR, setflags);
+}
+
+THUMB_HANDLER_SETFLAGS(thumb_asr_imm)
+{
+    return thumb_shift_imm(cpu, d, SHIFT_ASR, setflags);
+}
+
+THUMB_HANDLER_SETFLAGS(thumb_add_reg)
+{
+    cpu->r[d->rd] = thumb_add_nf(cpu, cpu->r[d->rn], cpu->r[d->rm], 0, setflags);
     return 0;
 }
 
-int thumb_asr_imm(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER_SETFLAGS(thumb_sub_reg)
 {
-    uint32_t carry;
-    uint32_t result = shift_with_carry(cpu->r[d->rm], SHIFT_ASR, d->imm, cpu->c, &carry);
-    cpu->r[d->rd] = result;
-    cpu->c = (uint8_t)carry;
-    set_nz(cpu, result);
-    return 0;
-}
-
-int thumb_add_reg(struct arm_cpu *cpu, const struct decoded_insn *d)
-{
-    cpu->r[d->rd] = add_with_carry_flags(cpu, cpu->r[d->rn], cpu->r[d->rm], 0);
-    return 0;
-}
-
-int thumb_sub_reg(struct arm_cpu *cpu, const struct decoded_insn *d)
-{
-    cpu->r[d->rd] = add_with_carry_flags(cpu, cpu->r[d->rn], ~cpu->r[d->rm], 1);
+    cpu->r[d->rd] = thumb_add_nf(cpu, cpu->r[d->rn], ~cpu->r[d->rm], 1, setflags);
     return 0;
 }
 
 /* ADDS Rd, Rn, #imm3 and ADDS Rd, #imm8 (the form sets Rn = Rd). */
-int thumb_add_imm(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER_SETFLAGS(thumb_add_imm)
 {
-    cpu->r[d->rd] = add_with_carry_flags(cpu, cpu->r[d->rn], d->imm, 0);
+    cpu->r[d->rd] = thumb_add_nf(cpu, cpu->r[d->rn], d->imm, 0, setflags);
     return 0;
 }
 
-int thumb_sub_imm(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER_SETFLAGS(thumb_sub_imm)
 {
-    cpu->r[d->rd] = add_with_carry_flags(cpu, cpu->r[d->rn], ~d->imm, 1);
+    cpu->r[d->rd] = thumb_add_nf(cpu, cpu->r[d->rn], ~d->imm, 1, setflags);
     return 0;
 }
 
 /* MOVS Rd, #imm8: N and Z only (C, V unchanged). */
-int thumb_mov_imm(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER_SETFLAGS(thumb_mov_imm)
 {
     cpu->r[d->rd] = d->imm;
-    cpu->n = 0;
-    cpu->z = d->imm == 0;
+    if (setflags) {
+        cpu->n = 0;
+        cpu->z = d->imm == 0;
+    }
     return 0;
 }
 
-int thumb_cmp_imm(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_cmp_imm)
 {
     add_with_carry_flags(cpu, cpu->r[d->rn], ~d->imm, 1);
     return 0;
@@ -131,58 +193,64 @@ int thumb_cmp_imm(struct arm_cpu *cpu, const struct decoded_insn *d)
 
 /* ---- data processing, register (A7.1: AND ... MVN) ---- */
 
-int thumb_and(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER_SETFLAGS(thumb_and)
 {
     uint32_t result = cpu->r[d->rd] & cpu->r[d->rm];
     cpu->r[d->rd] = result;
-    set_nz(cpu, result);
+    if (setflags)
+        set_nz(cpu, result);
     return 0;
 }
 
-int thumb_eor(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER_SETFLAGS(thumb_eor)
 {
     uint32_t result = cpu->r[d->rd] ^ cpu->r[d->rm];
     cpu->r[d->rd] = result;
-    set_nz(cpu, result);
+    if (setflags)
+        set_nz(cpu, result);
     return 0;
 }
 
-int thumb_orr(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER_SETFLAGS(thumb_orr)
 {
     uint32_t result = cpu->r[d->rd] | cpu->r[d->rm];
     cpu->r[d->rd] = result;
-    set_nz(cpu, result);
+    if (setflags)
+        set_nz(cpu, result);
     return 0;
 }
 
-int thumb_bic(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER_SETFLAGS(thumb_bic)
 {
     uint32_t result = cpu->r[d->rd] & ~cpu->r[d->rm];
     cpu->r[d->rd] = result;
-    set_nz(cpu, result);
+    if (setflags)
+        set_nz(cpu, result);
     return 0;
 }
 
-int thumb_mvn(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER_SETFLAGS(thumb_mvn)
 {
     uint32_t result = ~cpu->r[d->rm];
     cpu->r[d->rd] = result;
-    set_nz(cpu, result);
+    if (setflags)
+        set_nz(cpu, result);
     return 0;
 }
 
-int thumb_tst(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_tst)
 {
     set_nz(cpu, cpu->r[d->rn] & cpu->r[d->rm]);
     return 0;
 }
 
 /* MULS: N, Z; C unchanged on ARMv5 and later (A7.1 MUL), V unchanged. */
-int thumb_mul(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER_SETFLAGS(thumb_mul)
 {
     uint32_t result = cpu->r[d->rd] * cpu->r[d->rm];
     cpu->r[d->rd] = result;
-    set_nz(cpu, result);
+    if (setflags)
+        set_nz(cpu, result);
     return 0;
 }
 
@@ -191,64 +259,66 @@ int thumb_mul(struct arm_cpu *cpu, const struct decoded_insn *d)
  * shifts everything out (A7.1: LSL (2), LSR (2), ASR (2), ROR).
  */
 static inline int thumb_shift_reg(struct arm_cpu *cpu, const struct decoded_insn *d,
-                                  unsigned type)
+                                  unsigned type, bool setflags)
 {
     uint32_t carry;
     uint32_t result = shift_with_carry(cpu->r[d->rd], type, cpu->r[d->rm] & 0xff, cpu->c,
                                        &carry);
     cpu->r[d->rd] = result;
-    cpu->c = (uint8_t)carry;
-    set_nz(cpu, result);
+    if (setflags) {
+        cpu->c = (uint8_t)carry;
+        set_nz(cpu, result);
+    }
     return 0;
 }
 
-int thumb_lsl_reg(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER_SETFLAGS(thumb_lsl_reg)
 {
-    return thumb_shift_reg(cpu, d, SHIFT_LSL);
+    return thumb_shift_reg(cpu, d, SHIFT_LSL, setflags);
 }
 
-int thumb_lsr_reg(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER_SETFLAGS(thumb_lsr_reg)
 {
-    return thumb_shift_reg(cpu, d, SHIFT_LSR);
+    return thumb_shift_reg(cpu, d, SHIFT_LSR, setflags);
 }
 
-int thumb_asr_reg(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER_SETFLAGS(thumb_asr_reg)
 {
-    return thumb_shift_reg(cpu, d, SHIFT_ASR);
+    return thumb_shift_reg(cpu, d, SHIFT_ASR, setflags);
 }
 
-int thumb_ror_reg(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER_SETFLAGS(thumb_ror_reg)
 {
-    return thumb_shift_reg(cpu, d, SHIFT_ROR);
+    return thumb_shift_reg(cpu, d, SHIFT_ROR, setflags);
 }
 
-int thumb_adc(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER_SETFLAGS(thumb_adc)
 {
-    cpu->r[d->rd] = add_with_carry_flags(cpu, cpu->r[d->rd], cpu->r[d->rm], cpu->c);
+    cpu->r[d->rd] = thumb_add_nf(cpu, cpu->r[d->rd], cpu->r[d->rm], cpu->c, setflags);
     return 0;
 }
 
-int thumb_sbc(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER_SETFLAGS(thumb_sbc)
 {
-    cpu->r[d->rd] = add_with_carry_flags(cpu, cpu->r[d->rd], ~cpu->r[d->rm], cpu->c);
+    cpu->r[d->rd] = thumb_add_nf(cpu, cpu->r[d->rd], ~cpu->r[d->rm], cpu->c, setflags);
     return 0;
 }
 
 /* NEG Rd, Rm is RSBS Rd, Rm, #0. */
-int thumb_neg(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER_SETFLAGS(thumb_neg)
 {
-    cpu->r[d->rd] = add_with_carry_flags(cpu, 0, ~cpu->r[d->rm], 1);
+    cpu->r[d->rd] = thumb_add_nf(cpu, 0, ~cpu->r[d->rm], 1, setflags);
     return 0;
 }
 
 /* CMP Rn, Rm: low registers (DP form) and hi registers (HI form). */
-int thumb_cmp_reg(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_cmp_reg)
 {
     add_with_carry_flags(cpu, cpu->r[d->rn], ~cpu->r[d->rm], 1);
     return 0;
 }
 
-int thumb_cmn(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_cmn)
 {
     add_with_carry_flags(cpu, cpu->r[d->rn], cpu->r[d->rm], 0);
     return 0;
@@ -256,39 +326,39 @@ int thumb_cmn(struct arm_cpu *cpu, const struct decoded_insn *d)
 
 /* ---- hi-register operations, BX/BLX (A7.1: ADD (4), CMP (3), MOV (3), BX) ---- */
 
-int thumb_add_hi(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_add_hi)
 {
     cpu->r[d->rd] = cpu->r[d->rn] + cpu->r[d->rm];
     return 0;
 }
 
 /* ADD PC, Rm: a branch that stays in Thumb state (bit 0 cleared). */
-int thumb_add_pc(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_add_pc)
 {
     cpu_branch(cpu, cpu->r[15] + cpu->r[d->rm]);
     return 1;
 }
 
-int thumb_mov_hi(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_mov_hi)
 {
     cpu->r[d->rd] = cpu->r[d->rm];
     return 0;
 }
 
-int thumb_mov_pc(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_mov_pc)
 {
     cpu_branch(cpu, cpu->r[d->rm]);
     return 1;
 }
 
-int thumb_bx(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_bx)
 {
     cpu_branch_exchange(cpu, cpu->r[d->rm]);
     return 1;
 }
 
 /* BLX Rm (ARMv5T): read Rm before LR is written, so BLX LR works. */
-int thumb_blx_reg(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_blx_reg)
 {
     uint32_t target = cpu->r[d->rm];
     cpu->r[14] = thumb_return_link(cpu);
@@ -299,7 +369,7 @@ int thumb_blx_reg(struct arm_cpu *cpu, const struct decoded_insn *d)
 /* ---- loads and stores (A7.1: LDR (1)-(4) ... STRH (2)) ---- */
 
 /* LDR Rd, [PC, #imm8 * 4]: the base is Align(PC, 4). */
-int thumb_ldr_lit(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_ldr_lit)
 {
     uint32_t value;
     int rc = cpu_load32(cpu, (cpu->r[15] & ~3u) + d->imm, &value);
@@ -343,72 +413,72 @@ static inline int thumb_load(struct arm_cpu *cpu, const struct decoded_insn *d,
     return thumb_mem_exit(cpu, rc);
 }
 
-int thumb_str_reg(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_str_reg)
 {
     return thumb_store(cpu, d, cpu->r[d->rn] + cpu->r[d->rm], 4);
 }
 
-int thumb_strh_reg(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_strh_reg)
 {
     return thumb_store(cpu, d, cpu->r[d->rn] + cpu->r[d->rm], 2);
 }
 
-int thumb_strb_reg(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_strb_reg)
 {
     return thumb_store(cpu, d, cpu->r[d->rn] + cpu->r[d->rm], 1);
 }
 
-int thumb_ldr_reg(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_ldr_reg)
 {
     return thumb_load(cpu, d, cpu->r[d->rn] + cpu->r[d->rm], 4);
 }
 
-int thumb_ldrh_reg(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_ldrh_reg)
 {
     return thumb_load(cpu, d, cpu->r[d->rn] + cpu->r[d->rm], 2);
 }
 
-int thumb_ldrb_reg(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_ldrb_reg)
 {
     return thumb_load(cpu, d, cpu->r[d->rn] + cpu->r[d->rm], 1);
 }
 
-int thumb_ldrsb_reg(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_ldrsb_reg)
 {
     return thumb_load(cpu, d, cpu->r[d->rn] + cpu->r[d->rm], -1);
 }
 
-int thumb_ldrsh_reg(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_ldrsh_reg)
 {
     return thumb_load(cpu, d, cpu->r[d->rn] + cpu->r[d->rm], -2);
 }
 
-int thumb_str_imm(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_str_imm)
 {
     return thumb_store(cpu, d, cpu->r[d->rn] + d->imm, 4);
 }
 
-int thumb_strh_imm(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_strh_imm)
 {
     return thumb_store(cpu, d, cpu->r[d->rn] + d->imm, 2);
 }
 
-int thumb_strb_imm(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_strb_imm)
 {
     return thumb_store(cpu, d, cpu->r[d->rn] + d->imm, 1);
 }
 
-int thumb_ldr_imm(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_ldr_imm)
 {
     return thumb_load(cpu, d, cpu->r[d->rn] + d->imm, 4);
 }
 
-int thumb_ldrh_imm(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_ldrh_imm)
 {
     return thumb_load(cpu, d, cpu->r[d->rn] + d->imm, 2);
 }
 
-int thumb_ldrb_imm(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_ldrb_imm)
 {
     return thumb_load(cpu, d, cpu->r[d->rn] + d->imm, 1);
 }
@@ -416,20 +486,20 @@ int thumb_ldrb_imm(struct arm_cpu *cpu, const struct decoded_insn *d)
 /* ---- address arithmetic without flags (A7.1: ADD (5)-(7), SUB (4)) ---- */
 
 /* ADD Rd, PC, #imm8 * 4 (ADR): the base is Align(PC, 4). */
-int thumb_adr(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_adr)
 {
     cpu->r[d->rd] = (cpu->r[15] & ~3u) + d->imm;
     return 0;
 }
 
 /* ADD Rd, SP, #imm8 * 4 and ADD SP, #imm7 * 4 (the form sets Rn = SP). */
-int thumb_add_sp(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_add_sp)
 {
     cpu->r[d->rd] = cpu->r[d->rn] + d->imm;
     return 0;
 }
 
-int thumb_sub_sp(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_sub_sp)
 {
     cpu->r[d->rd] = cpu->r[d->rn] - d->imm;
     return 0;
@@ -442,8 +512,7 @@ int thumb_sub_sp(struct arm_cpu *cpu, const struct decoded_insn *d)
  * value[]; no register changes. Returns < 0 on a fault, else the OR of the
  * access results (> 0 if a device was touched).
  */
-static int thumb_load_list(struct arm_cpu *cpu, uint32_t addr, uint32_t list,
-                           uint32_t value[16])
+int thumb_load_list(struct arm_cpu *cpu, uint32_t addr, uint32_t list, uint32_t value[16])
 {
     int touched = 0;
     while (list) {
@@ -459,7 +528,7 @@ static int thumb_load_list(struct arm_cpu *cpu, uint32_t addr, uint32_t list,
 }
 
 /* Stores the registers of list (ascending) from addr; memory only. */
-static int thumb_store_list(struct arm_cpu *cpu, uint32_t addr, uint32_t list)
+int thumb_store_list(struct arm_cpu *cpu, uint32_t addr, uint32_t list)
 {
     int touched = 0;
     while (list) {
@@ -474,7 +543,7 @@ static int thumb_store_list(struct arm_cpu *cpu, uint32_t addr, uint32_t list)
     return touched;
 }
 
-static void thumb_commit_list(struct arm_cpu *cpu, uint32_t list, const uint32_t value[16])
+void thumb_commit_list(struct arm_cpu *cpu, uint32_t list, const uint32_t value[16])
 {
     while (list) {
         unsigned reg = (unsigned)__builtin_ctz(list);
@@ -483,10 +552,25 @@ static void thumb_commit_list(struct arm_cpu *cpu, uint32_t list, const uint32_t
     }
 }
 
+/*
+ * ARMv7 (SCTLR.U set): a multiple transfer at an address that is not word
+ * aligned is an alignment fault whatever SCTLR.A says (A3.2.1). Returns
+ * true after recording the fault.
+ */
+bool thumb_ldstm_misaligned(struct arm_cpu *cpu, uint32_t addr, bool write)
+{
+    if (likely(!(addr & 3)) || !(cpu->cp15.sctlr & SCTLR_U))
+        return false;
+    v7_alignment_fault(cpu, addr, write);
+    return true;
+}
+
 /* PUSH {list, lr}: STMDB SP!; SP is written only once every store is done. */
-int thumb_push(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_push)
 {
     uint32_t start = cpu->r[13] - 4u * d->rs;
+    if (thumb_ldstm_misaligned(cpu, start, true))
+        return cpu_data_abort(cpu);
     int rc = thumb_store_list(cpu, start, d->imm);
     if (unlikely(rc < 0))
         return cpu_data_abort(cpu);
@@ -499,10 +583,12 @@ int thumb_push(struct arm_cpu *cpu, const struct decoded_insn *d)
  * selects Thumb, A7.1 POP) unless the ARM926's SCTLR.L4 asks for the ARMv4
  * behaviour (ARM926EJ-S TRM 2.3.5: bit 0 is then ignored).
  */
-int thumb_pop(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_pop)
 {
     uint32_t value[16];
     uint32_t sp = cpu->r[13];
+    if (thumb_ldstm_misaligned(cpu, sp, false))
+        return cpu_data_abort(cpu);
     int rc = thumb_load_list(cpu, sp, d->imm, value);
     if (unlikely(rc < 0))
         return cpu_data_abort(cpu);
@@ -519,9 +605,11 @@ int thumb_pop(struct arm_cpu *cpu, const struct decoded_insn *d)
 }
 
 /* STMIA Rn!, {list}: every register, then writeback (see the file comment). */
-int thumb_stmia(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_stmia)
 {
     uint32_t base = cpu->r[d->rn];
+    if (thumb_ldstm_misaligned(cpu, base, true))
+        return cpu_data_abort(cpu);
     int rc = thumb_store_list(cpu, base, d->imm);
     if (unlikely(rc < 0))
         return cpu_data_abort(cpu);
@@ -530,10 +618,12 @@ int thumb_stmia(struct arm_cpu *cpu, const struct decoded_insn *d)
 }
 
 /* LDMIA Rn!, {list}: writeback only when Rn is not loaded. */
-int thumb_ldmia(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_ldmia)
 {
     uint32_t value[16];
     uint32_t base = cpu->r[d->rn];
+    if (thumb_ldstm_misaligned(cpu, base, false))
+        return cpu_data_abort(cpu);
     int rc = thumb_load_list(cpu, base, d->imm, value);
     if (unlikely(rc < 0))
         return cpu_data_abort(cpu);
@@ -545,14 +635,21 @@ int thumb_ldmia(struct arm_cpu *cpu, const struct decoded_insn *d)
 
 /* ---- exceptions (A7.1: SWI, BKPT) ---- */
 
-/* SVC: LR_svc = the next instruction (insn + 2). */
-int thumb_svc(struct arm_cpu *cpu, const struct decoded_insn *d)
+/*
+ * SVC: LR_svc = the next instruction (insn + 2). Inside an IT block the
+ * SPSR gets the ITSTATE of the next instruction (TakeSVCException:
+ * ITAdvance() before the CPSR is saved).
+ */
+THUMB_HANDLER(thumb_svc)
 {
     (void)d;
+    cpu->it = thumb_it_advance(cpu->it);
     return cpu_svc(cpu, 2);
 }
 
-/* BKPT: a prefetch abort with the debug-event status, LR_abt = insn + 4. */
+/* BKPT: a prefetch abort with the debug-event status, LR_abt = insn + 4.
+ * Unconditional even inside an IT block (A8.8.24), so not wrapped; the
+ * SPSR keeps the ITSTATE of the BKPT itself. */
 int thumb_bkpt(struct arm_cpu *cpu, const struct decoded_insn *d)
 {
     (void)d;
@@ -562,21 +659,21 @@ int thumb_bkpt(struct arm_cpu *cpu, const struct decoded_insn *d)
 /* ---- branches (A7.1: B (1), B (2), BL/BLX (1)) ---- */
 
 /* B<cond> and B: PC + signed offset (the executor tested d->cond). */
-int thumb_b(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_b)
 {
     cpu->r[15] += d->imm;
     return 1;
 }
 
 /* BL/BLX prefix (H = 0b10): LR = PC + (SignExtend(offset_11) << 12). */
-int thumb_bl_prefix(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_bl_prefix)
 {
     cpu->r[14] = cpu->r[15] + d->imm;
     return 0;
 }
 
 /* BL suffix (H = 0b11): PC = LR + (offset_11 << 1), LR = next | 1. */
-int thumb_bl_suffix(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_bl_suffix)
 {
     uint32_t target = cpu->r[14] + d->imm;
     cpu->r[14] = thumb_return_link(cpu);
@@ -585,7 +682,7 @@ int thumb_bl_suffix(struct arm_cpu *cpu, const struct decoded_insn *d)
 }
 
 /* BLX suffix (H = 0b01, ARMv5T): as BL, then ARM state at a word address. */
-int thumb_blx_suffix(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_blx_suffix)
 {
     uint32_t target = cpu->r[14] + d->imm;
     cpu->r[14] = thumb_return_link(cpu);
@@ -594,22 +691,97 @@ int thumb_blx_suffix(struct arm_cpu *cpu, const struct decoded_insn *d)
     return 1;
 }
 
-/* ---- 32-bit BL/BLX (Thumb-2 cores; ARMv7 ARM ARM A8.8.25) ---- */
+/* ---- ARMv6/ARMv6T2 additions (DDI 0406C A6.2.5) ---- */
 
-/* r[15] = insn + 4 is also the next instruction here. */
-int thumb2_bl(struct arm_cpu *cpu, const struct decoded_insn *d)
+/* CBZ/CBNZ Rn, label: forward only, PC + i:imm5:'0' (A8.8.29). */
+THUMB_HANDLER(thumb_cbz)
 {
-    uint32_t next = cpu->r[15];
-    cpu->r[14] = next | 1;
-    cpu->r[15] = next + d->imm;
-    return 1;
+    bool zero = cpu->r[d->rn] == 0;
+    if (zero == !(d->flags & THUMB_F_NONZERO)) {
+        cpu->r[15] += d->imm;
+        return 1;
+    }
+    return 0;
 }
 
-int thumb2_blx(struct arm_cpu *cpu, const struct decoded_insn *d)
+THUMB_HANDLER(thumb_sxth)
 {
-    uint32_t next = cpu->r[15];
-    cpu->r[14] = next | 1;
-    cpu->thumb = 0;
-    cpu->r[15] = (next & ~3u) + d->imm;
-    return 1;
+    cpu->r[d->rd] = v7_extend_add(V7_SXTH, 0, cpu->r[d->rm]);
+    return 0;
+}
+
+THUMB_HANDLER(thumb_sxtb)
+{
+    cpu->r[d->rd] = v7_extend_add(V7_SXTB, 0, cpu->r[d->rm]);
+    return 0;
+}
+
+THUMB_HANDLER(thumb_uxth)
+{
+    cpu->r[d->rd] = v7_extend_add(V7_UXTH, 0, cpu->r[d->rm]);
+    return 0;
+}
+
+THUMB_HANDLER(thumb_uxtb)
+{
+    cpu->r[d->rd] = v7_extend_add(V7_UXTB, 0, cpu->r[d->rm]);
+    return 0;
+}
+
+THUMB_HANDLER(thumb_rev)
+{
+    cpu->r[d->rd] = v7_rev(cpu->r[d->rm]);
+    return 0;
+}
+
+THUMB_HANDLER(thumb_rev16)
+{
+    cpu->r[d->rd] = v7_rev16(cpu->r[d->rm]);
+    return 0;
+}
+
+THUMB_HANDLER(thumb_revsh)
+{
+    cpu->r[d->rd] = v7_revsh(cpu->r[d->rm]);
+    return 0;
+}
+
+/* SETEND LE/BE (A8.8.156); see v7_setend for what BE does. */
+THUMB_HANDLER(thumb_setend)
+{
+    v7_setend(cpu, d->imm != 0);
+    return thumb_continue_exit(cpu, d);
+}
+
+/* CPSIE/CPSID <aif> (B9.3.2, T1): imm = im:A:I:F; a NOP in User mode. */
+THUMB_HANDLER(thumb_cps)
+{
+    if (!v7_cps(cpu, (d->imm & 0x10) ? 3 : 2, d->imm & 7, false, 0))
+        return 0;
+    return thumb_continue_exit(cpu, d);
+}
+
+/* NOP, YIELD and the unallocated hints. */
+THUMB_HANDLER(thumb_nop)
+{
+    (void)cpu;
+    (void)d;
+    return 0;
+}
+
+THUMB_HANDLER(thumb_wfi)
+{
+    return v7_wfi(cpu, d->len);
+}
+
+THUMB_HANDLER(thumb_wfe)
+{
+    return v7_wfe(cpu, d->len);
+}
+
+THUMB_HANDLER(thumb_sev)
+{
+    (void)d;
+    v7_sev(cpu);
+    return 0;
 }

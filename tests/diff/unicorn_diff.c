@@ -1,6 +1,8 @@
 /*
  * unicorn-diff: differential test of the ARMv5TE core (the ARM926EJ-S model)
- * against libunicorn's ARM926 (QEMU's translator, unicorn 2.0.1).
+ * against libunicorn's ARM926 (QEMU's translator, unicorn 2.0.1), and of
+ * the ARMv7-A ARM-state core (the Cortex-A15 model) against unicorn's
+ * Cortex-A15 (the a15 set).
  *
  * Why: the executors are table-driven and hand-written from the ARM ARM;
  * a second, independent implementation catches the flag, shifter, address
@@ -31,9 +33,15 @@
  * decode cache are covered too, including stores that patch code which
  * then runs (the -smc and -repatch classes).
  *
+ * A fourth set, a15, runs random ARMv7 ARM instructions on a second pair of
+ * emulators, armhv's Cortex-A15 and unicorn's: the ARMv5 classes ARMv7
+ * keeps plus the ARMv6/v6K/v6T2/v7 additions (media, MOVW/MOVT, divide,
+ * bitfields, exclusives as LDREX/STREX sequences, CPS, SETEND, SRS, RFE,
+ * banked MRS/MSR, ERET, hints). There GE, A and E are compared too.
+ *
  * Every case is generated from its own seed (run seed, set, index), so a
  * mismatch is reproduced alone with --only INDEX. Output ends with one line:
- *   unicorn-diff: arm N ok, thumb N ok, seq N ok, M mismatches (seed S)
+ *   unicorn-diff: arm N ok, thumb N ok, seq N ok, a15 N ok, M mismatches (seed S)
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -171,6 +179,50 @@ static const struct exclusion exclusions[] = {
     { "MRC p15, 0, Rd, c1, c0, 0 (SCTLR)",
       "QEMU resets the ARM926 SCTLR to 0x00090078; the ARM926EJ-S TRM (2.3.5, SBO bits "
       "18 and 16) gives 0x00050078" },
+    /* ARMv7 (the a15 set): UNPREDICTABLE per DDI 0406C */
+    { "ARMv6+ media, multiply, divide, bitfield and exclusive instructions with a PC "
+      "operand; SMMLS with Ra = PC",
+      "UNPREDICTABLE (DDI 0406C A8.8); armhv UNDEFs, QEMU reads the PC" },
+    { "UMAAL/SMLALD/SMLSLD with RdHi == RdLo",
+      "UNPREDICTABLE (DDI 0406C A8.8.255, A8.8.178)" },
+    { "CPS with imod = 01, or imod = 00 and M = 0, or A:I:F = 000 with imod = 1x",
+      "UNPREDICTABLE (DDI 0406C B9.3.2)" },
+    { "LDREX/STREX pairs of different sizes; a plain store between LDREX and STREX; "
+      "a STREX not preceded in the same case by LDREX or CLREX",
+      "IMPLEMENTATION DEFINED whether the monitor passes (DDI 0406C A3.4.5); QEMU "
+      "compares the loaded value, armhv the tagged address and size; the harness keeps "
+      "no monitor state from one case to the next" },
+    { "LDM/STM, LDRD/STRD, SWP, SRS/RFE, LDREX/STREX at an unaligned address",
+      "ARMv7 alignment fault whatever SCTLR.A says (DDI 0406C A3.2.1): QEMU 5.0 does not "
+      "check LDM/STM/LDRD/SRS/RFE, and unicorn ends the run on a data abort; the unit "
+      "tests (test_arm_v7.c) cover these" },
+    { "Modes Monitor and Hyp in CPS, MSR, SRS, RFE and the banked MRS/MSR",
+      "depend on the Security state and EL2/EL3 configuration, which QEMU and armhv "
+      "model differently (armhv runs Secure PL1 with no monitor)" },
+    /* ARMv7: QEMU (unicorn 2.0.1) deviations */
+    { "YIELD; WFI and WFE",
+      "unicorn reports QEMU's internal EXCP_YIELD as an invalid instruction; WFI/WFE "
+      "halt the core, which a single-instruction run cannot compare" },
+    { "HVC and SMC",
+      "QEMU's Cortex-A15 has EL2/EL3 and takes the exception there (unicorn's interrupt "
+      "hook); armhv UNDEFs HVC without a hypervisor hook and SMC (no monitor)" },
+    { "SMLAD/SMLADX whose two products overflow 32 bits but whose sum with Ra does not",
+      "ARM ARM: Q only if the final result overflows (DDI 0406C A8.8.177); QEMU before "
+      "8.0 also sets Q on the intermediate sum" },
+    { "MRC p15 c0 ID reads on the Cortex-A15",
+      "the MIDRs differ: armhv models r4p0 (0x414fc0f0), QEMU's cortex-a15 is r2p1" },
+    { "VFP and Advanced SIMD encodings", "tested by the VFP/NEON engineer's own tests" },
+    /* Thumb-2 (the t2 set): QEMU (unicorn 2.0.1) deviations */
+    { "MSR CPSR_x / APSR with the E bit set in User mode",
+      "ARM ARM: E is writable at any privilege (B9.3.12 CPSRWriteByInstr); QEMU 5.0 "
+      "masks MSR in User mode with NZCVQ and GE only" },
+    { "ISB inside an IT block",
+      "QEMU 5.0 ends the translation block at an ISB without saving ITSTATE, so the "
+      "rest of the block runs unconditionally (A8.8.54: ISB may be in an IT block)" },
+    { "an exception with its condition passing inside an IT block; BX/BLX as the "
+      "last instruction of one",
+      "unicorn stops at an exception instead of entering the vector, and its IT-block "
+      "flag (no_exit_request) survives into ARM state; failing UDFs are generated" },
     /* Out of scope of this harness */
     { "coprocessor instructions other than the MRC p15 c0 ID reads",
       "change system state that the harness does not compare" },
@@ -320,6 +372,7 @@ struct test_case {
         uint32_t addr, value;
     } poke[MAX_POKES];    /* words written after the scratch fill */
     unsigned npoke;
+    uint32_t cpsr_mask;   /* PSR bits compared: CPSR_CMP_MASK, + GE, A, E on ARMv7 */
 };
 
 struct insn_class {
@@ -1337,6 +1390,500 @@ static void gen_seq_thumb_smc(struct rng *g, struct test_case *tc)
     gen_sequence(g, tc, true);
 }
 
+/* ================= ARMv7 templates (the Cortex-A15 set) ================= */
+
+/*
+ * The a15 set runs on armhv's Cortex-A15 and unicorn's (QEMU's
+ * cortex-a15): the ARMv5 classes that mean the same on ARMv7 plus the
+ * ARMv6/ARMv6K/ARMv6T2/ARMv7 additions (DDI 0406C A5). The initial CPSR
+ * and SPSRs also get random GE and A bits, and the comparison covers GE,
+ * A and E. Encodings are canonical (SBO fields set, SBZ clear).
+ */
+
+/* GE and A bits for an ARMv7 PSR. */
+static uint32_t random_psr_v7_extra(struct rng *g)
+{
+    return (rng_u32(g) & (PSR_GE_MASK | PSR_A));
+}
+
+static void gen_v7_movw_movt(struct rng *g, struct test_case *tc)
+{
+    uint32_t imm16 = rng_bit(g) ? rng_value(g) & 0xffff : rng_u32(g) & 0xffff;
+    put_arm(tc, arm_cond(g) | (rng_bit(g) ? 0x03400000u : 0x03000000u) | (imm16 >> 12) << 16 |
+                pick_reg(g, REGS_NOPC) << 12 | (imm16 & 0xfff));
+}
+
+/* Lane-edge operands for the media classes: halfwords and bytes at the
+ * values where sums carry, saturate or change sign. */
+static uint32_t rng_media_value(struct rng *g)
+{
+    static const uint16_t edge16[] = { 0, 1, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0x8001,
+                                       0xfffe, 0xffff };
+    static const uint8_t edge8[] = { 0, 1, 0x7f, 0x80, 0x81, 0xfe, 0xff };
+    switch (rng_below(g, 4)) {
+    case 0:
+        return (uint32_t)edge16[rng_below(g, ARRAY_SIZE(edge16))] << 16 |
+               edge16[rng_below(g, ARRAY_SIZE(edge16))];
+    case 1: {
+        uint32_t v = 0;
+        for (unsigned i = 0; i < 4; i++)
+            v |= (uint32_t)edge8[rng_below(g, ARRAY_SIZE(edge8))] << (8 * i);
+        return v;
+    }
+    default:
+        return rng_value(g);
+    }
+}
+
+/* Three distinct-or-not registers with media-edge values. */
+static void media_regs(struct rng *g, struct test_case *tc, unsigned *rd, unsigned *rn,
+                       unsigned *rm)
+{
+    *rd = pick_reg(g, REGS_NOPC);
+    *rn = pick_reg(g, REGS_NOPC);
+    *rm = pick_reg(g, REGS_NOPC);
+    tc->init.r[*rn] = rng_media_value(g);
+    tc->init.r[*rm] = rng_media_value(g);
+}
+
+/* SADD16 ... UHSUB8 (A5.4.1/A5.4.2): op1 01/10/11, op2 000-100, 111. */
+static void gen_v7_parallel(struct rng *g, struct test_case *tc)
+{
+    static const unsigned op2s[] = { 0, 1, 2, 3, 4, 7 };
+    unsigned rd, rn, rm;
+    media_regs(g, tc, &rd, &rn, &rm);
+    put_arm(tc, arm_cond(g) | 0x06000f10 | rng_bit(g) << 22 | (1 + rng_below(g, 3)) << 20 |
+                rn << 16 | rd << 12 | op2s[rng_below(g, ARRAY_SIZE(op2s))] << 5 | rm);
+}
+
+/* SEL, with the random GE bits of the initial CPSR; sometimes right
+ * after a GE-setting UADD8/SSUB16 so SEL sees computed flags. */
+static void gen_v7_sel(struct rng *g, struct test_case *tc)
+{
+    unsigned rd, rn, rm;
+    media_regs(g, tc, &rd, &rn, &rm);
+    uint32_t sel = 0xe6800fb0 | rn << 16 | rd << 12 | rm;
+    if (rng_bit(g)) {
+        put_arm(tc, arm_cond(g) | (sel & 0x0fffffffu));
+        return;
+    }
+    static const uint32_t ge_ops[] = { 0xe6500f90, 0xe6100f70, 0xe6500f10, 0xe6100f30 };
+    unsigned a = pick_reg(g, REGS_NOPC), b = pick_reg(g, REGS_NOPC);
+    unsigned t = pick_reg(g, REGS_NOPC & ~REG_BIT(rn) & ~REG_BIT(rm));
+    tc->init.r[a] = rng_media_value(g);
+    tc->init.r[b] = rng_media_value(g);
+    uint32_t prog[2] = { ge_ops[rng_below(g, ARRAY_SIZE(ge_ops))] | a << 16 | t << 12 | b, sel };
+    memcpy(tc->code, prog, sizeof(prog));
+    tc->len = 8;
+    tc->steps = 2;
+}
+
+/* SSAT/USAT (any shift), SSAT16/USAT16. */
+static void gen_v7_sat(struct rng *g, struct test_case *tc)
+{
+    unsigned rd = pick_reg(g, REGS_NOPC), rn = pick_reg(g, REGS_NOPC);
+    unsigned is_unsigned = rng_bit(g);
+    tc->init.r[rn] = rng_media_value(g);
+    if (rng_bit(g)) {
+        put_arm(tc, arm_cond(g) | 0x06a00f30 | is_unsigned << 22 | rng_below(g, 16) << 16 |
+                    rd << 12 | rn);
+    } else {
+        unsigned amount = rng_bit(g) ? 0 : rng_below(g, 32);
+        put_arm(tc, arm_cond(g) | 0x06a00010 | is_unsigned << 22 | rng_below(g, 32) << 16 |
+                    rd << 12 | amount << 7 | rng_bit(g) << 6 | rn);
+    }
+}
+
+/* SXTAB16/SXTAB/SXTAH/UXTAB16/UXTAB/UXTAH and the Rn = 1111 forms. */
+static void gen_v7_extend(struct rng *g, struct test_case *tc)
+{
+    static const unsigned op1s[] = { 0, 2, 3, 4, 6, 7 };
+    unsigned rd, rn, rm;
+    media_regs(g, tc, &rd, &rn, &rm);
+    if (rng_bit(g))
+        rn = 15;
+    put_arm(tc, arm_cond(g) | 0x06800070 | op1s[rng_below(g, ARRAY_SIZE(op1s))] << 20 |
+                rn << 16 | rd << 12 | rng_below(g, 4) << 10 | rm);
+}
+
+/* REV, REV16, RBIT, REVSH; PKHBT/PKHTB. */
+static void gen_v7_rev_pkh(struct rng *g, struct test_case *tc)
+{
+    static const uint32_t revs[] = { 0x06bf0f30, 0x06bf0fb0, 0x06ff0f30, 0x06ff0fb0 };
+    unsigned rd, rn, rm;
+    media_regs(g, tc, &rd, &rn, &rm);
+    if (rng_bit(g))
+        put_arm(tc, arm_cond(g) | revs[rng_below(g, 4)] | rd << 12 | rm);
+    else
+        put_arm(tc, arm_cond(g) | 0x06800010 | rn << 16 | rd << 12 | rng_below(g, 32) << 7 |
+                    rng_bit(g) << 6 | rm);
+}
+
+/* SMLAD/SMUAD/SMLSD/SMUSD(X), SMLALD/SMLSLD(X), SMMLA/SMMUL/SMMLS(R),
+ * USAD8/USADA8: Rd/RdHi 19:16, Ra/RdLo 15:12, Rm 11:8, Rn 3:0. */
+static void gen_v7_media_mul(struct rng *g, struct test_case *tc)
+{
+    uint32_t cond = arm_cond(g);
+    unsigned rd = pick_reg(g, REGS_NOPC), rn = pick_reg(g, REGS_NOPC);
+    unsigned rm = pick_reg(g, REGS_NOPC), ra = pick_reg(g, REGS_NOPC);
+    unsigned x = rng_bit(g);
+    tc->init.r[rn] = rng_media_value(g);
+    tc->init.r[rm] = rng_media_value(g);
+    if (rng_below(g, 4) == 0)
+        tc->init.r[rn] = tc->init.r[rm] = 0x80008000;   /* the one sum that overflows */
+    switch (rng_below(g, 5)) {
+    case 0: { /* SMLAD/SMLSD, Ra = 15: SMUAD/SMUSD */
+        unsigned sub = rng_bit(g);
+        if (rng_below(g, 3) == 0)
+            ra = 15;
+        /* See exclusions[]: QEMU sets Q when the two products alone
+         * overflow (only 0x8000 * 0x8000 twice) even if Ra brings the sum
+         * back into range; keep Ra out of that case. */
+        if (!sub && ra != 15 && tc->init.r[rn] == 0x80008000 && tc->init.r[rm] == 0x80008000 &&
+            (int32_t)tc->init.r[ra] < 0)
+            ra = 15;
+        put_arm(tc, cond | 0x07000010 | rd << 16 | ra << 12 | rm << 8 | sub << 6 | x << 5 |
+                    rn);
+        break;
+    }
+    case 1: /* SMLALD/SMLSLD, RdHi != RdLo */
+        ra = pick_reg(g, REGS_NOPC & ~REG_BIT(rd));
+        put_arm(tc, cond | 0x07400010 | rd << 16 | ra << 12 | rm << 8 | rng_bit(g) << 6 |
+                    x << 5 | rn);
+        break;
+    case 2: /* SMMLA/SMMUL */
+        if (rng_below(g, 3) == 0)
+            ra = 15;
+        put_arm(tc, cond | 0x07500010 | rd << 16 | ra << 12 | rm << 8 | x << 5 | rn);
+        break;
+    case 3: /* SMMLS */
+        put_arm(tc, cond | 0x075000d0 | rd << 16 | ra << 12 | rm << 8 | x << 5 | rn);
+        break;
+    default: /* USAD8/USADA8 */
+        if (rng_bit(g))
+            ra = 15;
+        put_arm(tc, cond | 0x07800010 | rd << 16 | ra << 12 | rm << 8 | rn);
+        break;
+    }
+}
+
+/* SDIV/UDIV with the interesting divisors (0, -1) often. */
+static void gen_v7_div(struct rng *g, struct test_case *tc)
+{
+    unsigned rd = pick_reg(g, REGS_NOPC), rn = pick_reg(g, REGS_NOPC);
+    unsigned rm = pick_reg(g, REGS_NOPC);
+    switch (rng_below(g, 4)) {
+    case 0:
+        tc->init.r[rm] = 0;
+        break;
+    case 1:
+        tc->init.r[rn] = 0x80000000;
+        tc->init.r[rm] = 0xffffffff;
+        break;
+    default:
+        tc->init.r[rm] = rng_value(g);
+        break;
+    }
+    put_arm(tc, arm_cond(g) | (rng_bit(g) ? 0x0730f010u : 0x0710f010u) | rd << 16 | rm << 8 |
+                rn);
+}
+
+/* SBFX/UBFX (lsb + width <= 32), BFC/BFI (msb >= lsb). */
+static void gen_v7_bitfield(struct rng *g, struct test_case *tc)
+{
+    unsigned rd = pick_reg(g, REGS_NOPC), rn = pick_reg(g, REGS_NOPC);
+    unsigned lsb = rng_below(g, 32);
+    if (rng_bit(g)) {
+        unsigned widthm1 = rng_below(g, 32 - lsb);
+        put_arm(tc, arm_cond(g) | (rng_bit(g) ? 0x07e00050u : 0x07a00050u) | widthm1 << 16 |
+                    rd << 12 | lsb << 7 | rn);
+    } else {
+        unsigned msb = lsb + rng_below(g, 32 - lsb);
+        if (rng_below(g, 4) == 0)
+            rn = 15;   /* BFC */
+        put_arm(tc, arm_cond(g) | 0x07c00010 | msb << 16 | rd << 12 | lsb << 7 | rn);
+    }
+}
+
+/* UMAAL (RdHi != RdLo) and MLS. */
+static void gen_v7_umaal_mls(struct rng *g, struct test_case *tc)
+{
+    unsigned hi = pick_reg(g, REGS_NOPC), rn = pick_reg(g, REGS_NOPC);
+    unsigned rm = pick_reg(g, REGS_NOPC);
+    if (rng_bit(g)) {
+        unsigned lo = pick_reg(g, REGS_NOPC & ~REG_BIT(hi));
+        put_arm(tc, arm_cond(g) | 0x00400090 | hi << 16 | lo << 12 | rm << 8 | rn);
+    } else {
+        put_arm(tc, arm_cond(g) | 0x00600090 | hi << 16 | pick_reg(g, REGS_NOPC) << 12 |
+                    rm << 8 | rn);
+    }
+}
+
+/* An even register pair (Rt, Rt + 1), Rt < 14, clear of the registers in avoid. */
+static unsigned pick_pair(struct rng *g, uint32_t avoid)
+{
+    uint32_t pairs = 0;
+    for (unsigned r = 0; r < 14; r += 2)
+        if (!(avoid & (3u << r)))
+            pairs |= REG_BIT(r);
+    return pick_reg(g, pairs);
+}
+
+/*
+ * LDREX{,B,H,D} then STREX of the same size: to the tagged address
+ * (succeeds), to another one (fails), or with CLREX in between (fails);
+ * or CLREX then STREX alone (fails). Every case starts by setting the
+ * monitor, so no state leaks from one case to the next. The loaded
+ * registers never include the base, so the STREX address stays aligned
+ * (an unaligned one faults on armhv before the monitor check, QEMU checks
+ * the monitor first: both are allowed, A3.4.5).
+ */
+static void gen_v7_exclusive(struct rng *g, struct test_case *tc)
+{
+    static const unsigned sizes[] = { 4, 8, 1, 2 };    /* by bits 22:21 */
+    unsigned k = rng_below(g, 4), size = sizes[k];
+    bool dual = size == 8;
+    uint32_t cond = arm_cond(g);
+    unsigned rn = pick_reg(g, REGS_NOPC);
+    unsigned rt = dual ? pick_pair(g, REG_BIT(rn)) : pick_reg(g, REGS_NOPC & ~REG_BIT(rn));
+    unsigned rs = dual ? pick_pair(g, 0) : pick_reg(g, REGS_NOPC);
+    uint32_t busy = REG_BIT(rn) | REG_BIT(rs) | (dual ? REG_BIT(rs + 1) : 0);
+    unsigned rd = pick_reg(g, REGS_NOPC & ~busy);
+    tc->init.r[rn] = scratch_addr(g, 16, 8) + rng_below(g, 2) * size;
+    uint32_t ldrex = cond | 0x01900f9f | k << 21 | rn << 16 | rt << 12;
+    uint32_t strex = cond | 0x01800f90 | k << 21 | rn << 16 | rd << 12 | rs;
+    uint32_t prog[3];
+    unsigned n = 0;
+    switch (rng_below(g, 5)) {
+    case 0:
+    case 1:
+        prog[n++] = ldrex;
+        prog[n++] = strex;
+        break;
+    case 2: /* another address: the base moves between the two */
+        prog[n++] = ldrex;
+        prog[n++] = 0xe2800000 | rn << 16 | rn << 12 | size;   /* add rn, rn, #size */
+        prog[n++] = strex;
+        break;
+    case 3:
+        prog[n++] = ldrex;
+        prog[n++] = 0xf57ff01f;                               /* clrex */
+        prog[n++] = strex;
+        break;
+    default:
+        prog[n++] = 0xf57ff01f;
+        prog[n++] = strex;
+        break;
+    }
+    memcpy(tc->code, prog, 4 * n);
+    tc->len = 4 * n;
+    tc->steps = n;
+}
+
+/* CPS with the defined imod/M combinations; a NOP in User mode. */
+static void gen_v7_cps(struct rng *g, struct test_case *tc)
+{
+    unsigned imod = rng_below(g, 3) ? 2 + rng_bit(g) : 0;
+    unsigned m = imod ? rng_bit(g) : 1;
+    unsigned aif = imod ? 1 + rng_below(g, 7) : 0;
+    unsigned mode = m ? valid_modes[rng_below(g, ARRAY_SIZE(valid_modes))] : 0;
+    put_arm(tc, 0xf1000000 | imod << 18 | m << 17 | aif << 6 | mode);
+}
+
+static void gen_v7_setend(struct rng *g, struct test_case *tc)
+{
+    put_arm(tc, 0xf1010000 | rng_bit(g) << 9);
+}
+
+static unsigned bank_index(uint32_t mode)
+{
+    for (unsigned b = 0; b < BM_COUNT; b++)
+        if (bank_mode[b] == mode)
+            return b;
+    return BM_USR;   /* System mode shares User's bank */
+}
+
+/* SRS{DA,IA,DB,IB} SP{!}, #mode to the stack of a non-Hyp, non-Monitor mode. */
+static void gen_v7_srs(struct rng *g, struct test_case *tc)
+{
+    static const int lowest_off[4] = { -4, 0, -8, 4 };   /* DA, IA, DB, IB by P:U */
+    unsigned pu = rng_below(g, 4), w = rng_bit(g);
+    uint32_t mode = valid_modes[rng_below(g, ARRAY_SIZE(valid_modes))];
+    uint32_t lowest = scratch_addr(g, 8, 4);
+    uint32_t sp = lowest - (uint32_t)lowest_off[pu];
+    uint32_t cur = tc->init.cpsr & PSR_M_MASK;
+    if (bank_index(mode) == bank_index(cur))
+        tc->init.r[13] = sp;
+    else
+        tc->banks.r13[bank_index(mode)] = sp;
+    put_arm(tc, 0xf84d0500 | pu << 23 | w << 21 | mode);
+}
+
+/* RFE{DA,IA,DB,IB} Rn{!}: PC and CPSR from the scratch page. */
+static void gen_v7_rfe(struct rng *g, struct test_case *tc)
+{
+    static const int lowest_off[4] = { -4, 0, -8, 4 };
+    unsigned pu = rng_below(g, 4), w = rng_bit(g);
+    unsigned rn = pick_reg(g, REGS_NOPC);
+    uint32_t lowest = scratch_addr(g, 8, 4);
+    uint32_t psr = random_psr(g, true) | random_psr_v7_extra(g);
+    tc->init.r[rn] = lowest - (uint32_t)lowest_off[pu];
+    add_poke(tc, lowest, (psr & PSR_T) ? code_target(g, 2) : code_target(g, 4));
+    add_poke(tc, lowest + 4, psr);
+    put_arm(tc, 0xf8100a00 | pu << 23 | w << 21 | rn << 16);
+}
+
+/* MRS/MSR (banked register) to the registers of the modes both sides
+ * model (not Monitor or Hyp), from any mode: the forbidden combinations
+ * UNDEF on both. */
+static void gen_v7_banked(struct rng *g, struct test_case *tc)
+{
+    static const uint8_t sysm_r0[] = { 0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14,
+                                       16, 17, 18, 19, 20, 21, 22, 23 };
+    static const uint8_t sysm_r1[] = { 14, 16, 18, 20, 22 };
+    unsigned r = rng_below(g, 4) == 0;
+    unsigned sysm = r ? sysm_r1[rng_below(g, ARRAY_SIZE(sysm_r1))]
+                      : sysm_r0[rng_below(g, ARRAY_SIZE(sysm_r0))];
+    unsigned reg = pick_reg(g, REGS_NOPC);
+    uint32_t fields = r << 22 | (sysm & 15) << 16 | (sysm >> 4) << 8;
+    if (rng_bit(g))
+        put_arm(tc, arm_cond(g) | 0x01000200 | fields | reg << 12);
+    else
+        put_arm(tc, arm_cond(g) | 0x0120f200 | fields | reg);
+}
+
+/* ERET from a mode with an SPSR: SUBS PC, LR, #0 in effect. */
+static void gen_v7_eret(struct rng *g, struct test_case *tc)
+{
+    tc->init.spsr = random_psr(g, true) | random_psr_v7_extra(g);
+    tc->init.r[14] = (tc->init.spsr & PSR_T) ? code_target(g, 2) : code_target(g, 4);
+    put_arm(tc, arm_cond(g) | 0x0160006e);
+}
+
+/* ALU writes to the PC interwork on ARMv7 (A2.3.1 ALUWritePC). */
+static void gen_v7_dp_pc(struct rng *g, struct test_case *tc)
+{
+    static const unsigned ops[] = { OP_MOV, OP_ADD, OP_SUB, OP_EOR, OP_ORR };
+    unsigned op = ops[rng_below(g, ARRAY_SIZE(ops))];
+    unsigned rn = op == OP_MOV ? 0 : pick_reg(g, REGS_NOPC);
+    unsigned rm = pick_reg(g, REGS_NOPC & ~REG_BIT(rn));
+    uint32_t target = interwork_target(g);
+    uint32_t m = op == OP_MOV ? target : rng_value(g);
+    tc->init.r[rm] = m;
+    if (op == OP_ADD)
+        tc->init.r[rn] = target - m;
+    else if (op == OP_SUB)
+        tc->init.r[rn] = target + m;
+    else if (op == OP_EOR)
+        tc->init.r[rn] = target ^ m;
+    else if (op == OP_ORR)
+        tc->init.r[rn] = target;    /* target | (target & m) */
+    if (op == OP_ORR)
+        tc->init.r[rm] = target & m;
+    put_arm(tc, dp_encode(arm_cond(g), op, 0, rn, 15) | rm);
+}
+
+/* Hints and barriers that complete at once on both sides. */
+static void gen_v7_hints(struct rng *g, struct test_case *tc)
+{
+    static const uint32_t hints[] = {
+        0xe320f000, /* nop */
+        0xe320f004, /* sev */
+        0xe320f0f0, /* dbg #0 */
+        0xf57ff040, /* dsb */
+        0xf57ff050, /* dmb */
+        0xf57ff060, /* isb */
+        0xf57ff01f, /* clrex */
+        0xf5d0f000, /* pld */
+        0xf590f000, /* pldw */
+        0xf4d0f000, /* pli */
+        0xf4100000, /* unallocated memory hint (MP Extensions): NOP */
+        0xf6100000, /* the same, register form */
+    };
+    uint32_t insn = hints[rng_below(g, ARRAY_SIZE(hints))];
+    if ((insn >> 28) == 0xe) {
+        insn = arm_cond(g) | (insn & 0x0fffffffu);
+        if ((insn & 0xf0) == 0xf0)
+            insn |= rng_below(g, 16);
+    } else if ((insn & 0xfff00000u) == 0xf5700000u) {
+        if ((insn & 0xf0) != 0x10)
+            insn |= rng_below(g, 16);
+    } else {
+        unsigned rn = pick_reg(g, REGS_NOPC);
+        tc->init.r[rn] = scratch_addr(g, 4, 1);
+        insn = (insn & ~(1u << 23)) | rng_bit(g) << 23 | rn << 16 | rng_below(g, 4096);
+        if ((insn & 0xff100000u) == 0xf6100000u)
+            insn &= ~0x10u;   /* register form: bit 4 = 0 */
+        else if ((insn & 0xff700000u) == 0xf4100000u)
+            insn |= rng_u32(g) & 0xf000u;
+    }
+    put_arm(tc, insn);
+}
+
+/* Encodings an ARMv7 core UNDEFs too: media holes, UDF, impossible
+ * bitfields, exclusives with forbidden registers. */
+static void gen_v7_undef(struct rng *g, struct test_case *tc)
+{
+    uint32_t regs = rng_u32(g) & 0x000ff00fu;
+    switch (rng_below(g, 7)) {
+    case 6: { /* the cond = 1111 coprocessor forms of cp10, cp11, cp14, cp15 */
+        static const uint32_t forms[] = {
+            0xfe000010, /* mcr2 */
+            0xfe100010, /* mrc2 */
+            0xfe000000, /* cdp2 */
+            0xfc400000, /* mcrr2 */
+            0xfc500000, /* mrrc2 */
+            0xfd800000, /* stc2 */
+            0xfd900000, /* ldc2 */
+        };
+        static const unsigned cps[] = { 10, 11, 14, 15 };
+        uint32_t form = forms[rng_below(g, ARRAY_SIZE(forms))];
+        uint32_t fields = form >= 0xfe000000u ? (rng_u32(g) & 0x00eff0efu)
+                                              : (rng_u32(g) & 0x002ff0ffu);
+        put_arm(tc, form | fields | cps[rng_below(g, 4)] << 8);
+        break;
+    }
+    case 0: /* parallel add/subtract, op1 = 00 or op2 = 101/110 */
+        if (rng_bit(g))
+            put_arm(tc, 0xe6000f10 | rng_bit(g) << 22 | (rng_u32(g) & 0x7u) << 5 |
+                        (regs & 0x000ff00fu));
+        else
+            put_arm(tc, 0xe6000f10 | rng_bit(g) << 22 | (1 + rng_below(g, 3)) << 20 |
+                        (5 + rng_bit(g)) << 5 | regs);
+        break;
+    case 1: /* UDF */
+        put_arm(tc, 0xe7f000f0 | (rng_u32(g) & 0x000fff0fu));
+        break;
+    case 2: { /* BFI/BFC with msb < lsb */
+        unsigned lsb = 1 + rng_below(g, 31);
+        put_arm(tc, 0xe7c00010 | rng_below(g, lsb) << 16 | pick_reg(g, REGS_NOPC) << 12 |
+                    lsb << 7 | pick_reg(g, REGS_ALL));
+        break;
+    }
+    case 3: { /* SBFX/UBFX running past bit 31 */
+        unsigned lsb = 1 + rng_below(g, 31);
+        unsigned widthm1 = 32 - lsb + rng_below(g, lsb);
+        put_arm(tc, 0xe7a00050 | rng_bit(g) << 22 | widthm1 << 16 | lsb << 7 |
+                    pick_reg(g, REGS_NOPC) << 12 | pick_reg(g, REGS_NOPC));
+        break;
+    }
+    case 4: { /* STREX with Rd = Rn or Rd = Rt */
+        unsigned rn = pick_reg(g, REGS_NOPC), rt = pick_reg(g, REGS_NOPC);
+        unsigned rd = rng_bit(g) ? rn : rt;
+        put_arm(tc, 0xe1800f90 | rng_below(g, 4) << 21 | rn << 16 | rd << 12 | rt);
+        break;
+    }
+    default: { /* LDREXD/STREXD with an odd Rt */
+        unsigned rn = pick_reg(g, REGS_NOPC), rt = 2 * rng_below(g, 7) + 1;
+        if (rng_bit(g))
+            put_arm(tc, 0xe1b00f9f | rn << 16 | rt << 12);
+        else
+            put_arm(tc, 0xe1a00f90 | rn << 16 | pick_reg(g, REGS_NOPC & ~REG_BIT(rn)) << 12 | rt);
+        break;
+    }
+    }
+}
+
 /* ---- the class table ---- */
 
 #define ARM_CLASSES(X) \
@@ -1387,14 +1934,68 @@ static void gen_seq_thumb_smc(struct rng *g, struct test_case *tc)
     X(t_svc_bkpt,        "t-svc-bkpt",     1, CF_ANYMODE) \
     X(t_undef,           "t-undef-v6",     1, CF_ANYMODE)
 
+/*
+ * The Cortex-A15 set: the ARMv5 classes whose meaning ARMv7 keeps (not the
+ * ARMv5-only undef-v6, nor mrc-p15-id: the two models' MIDRs differ), the
+ * ARMv7 interworking ALU write to the PC, and the ARMv6+ additions.
+ */
+#define A15_CLASSES(X) \
+    X(arm_dp_imm,        "dp-imm",         4, CF_ANYMODE) \
+    X(arm_dp_shift_imm,  "dp-shift-imm",   4, CF_ANYMODE) \
+    X(arm_dp_shift_reg,  "dp-shift-reg",   3, CF_ANYMODE) \
+    X(arm_dp_pc,         "dp-pc",          1, CF_ANYMODE) \
+    X(v7_dp_pc,          "v7-dp-pc-bx",    2, CF_ANYMODE) \
+    X(arm_dp_excret,     "dp-excret",      1, CF_PRIV | CF_BANKS) \
+    X(arm_mul,           "mul",            2, CF_ANYMODE) \
+    X(arm_dsp,           "dsp",            2, CF_ANYMODE) \
+    X(arm_ldst_imm,      "ldst-imm",       3, CF_ANYMODE | CF_MEM) \
+    X(arm_ldst_reg,      "ldst-reg",       3, CF_ANYMODE | CF_MEM) \
+    X(arm_ldst_half,     "ldst-half",      2, CF_ANYMODE | CF_MEM) \
+    X(arm_ldrd_strd,     "ldrd-strd",      2, CF_ANYMODE | CF_MEM) \
+    X(arm_ldr_pc,        "ldr-pc",         1, CF_ANYMODE | CF_MEM) \
+    X(arm_ldm_stm,       "ldm-stm",        3, CF_ANYMODE | CF_MEM) \
+    X(arm_ldm_pc,        "ldm-pc",         1, CF_ANYMODE | CF_MEM) \
+    X(arm_ldm_user,      "ldm-stm-user",   1, CF_PRIV | CF_MEM | CF_BANKS) \
+    X(arm_swp,           "swp",            1, CF_ANYMODE | CF_MEM) \
+    X(arm_branch,        "b-bl",           1, CF_ANYMODE) \
+    X(arm_bx,            "bx-blx-bxj",     2, CF_ANYMODE) \
+    X(arm_blx_imm,       "blx-imm",        1, CF_ANYMODE) \
+    X(arm_msr_mrs,       "msr-mrs",        2, CF_ANYMODE | CF_BANKS) \
+    X(arm_svc_bkpt,      "svc-bkpt",       1, CF_ANYMODE) \
+    X(arm_pld,           "pld",            1, CF_ANYMODE) \
+    X(v7_movw_movt,      "movw-movt",      4, CF_ANYMODE) \
+    X(v7_parallel,       "parallel",       8, CF_ANYMODE) \
+    X(v7_sel,            "sel",            3, CF_ANYMODE) \
+    X(v7_sat,            "sat",            4, CF_ANYMODE) \
+    X(v7_extend,         "extend",         4, CF_ANYMODE) \
+    X(v7_rev_pkh,        "rev-pkh",        3, CF_ANYMODE) \
+    X(v7_media_mul,      "media-mul",      5, CF_ANYMODE) \
+    X(v7_div,            "sdiv-udiv",      3, CF_ANYMODE) \
+    X(v7_bitfield,       "bitfield",       4, CF_ANYMODE) \
+    X(v7_umaal_mls,      "umaal-mls",      2, CF_ANYMODE) \
+    X(v7_exclusive,      "exclusive",      5, CF_ANYMODE | CF_MEM) \
+    X(v7_cps,            "cps",            2, CF_ANYMODE | CF_BANKS) \
+    X(v7_setend,         "setend",         1, CF_ANYMODE) \
+    X(v7_srs,            "srs",            2, CF_ANYMODE | CF_MEM | CF_BANKS) \
+    X(v7_rfe,            "rfe",            2, CF_ANYMODE | CF_MEM | CF_BANKS) \
+    X(v7_banked,         "mrs-msr-banked", 3, CF_ANYMODE | CF_BANKS) \
+    X(v7_eret,           "eret",           1, CF_PRIV | CF_BANKS) \
+    X(v7_hints,          "hints-barriers", 2, CF_ANYMODE) \
+    X(v7_undef,          "undef-v7",       2, CF_ANYMODE)
+
 #define CLASS_ARM(fn, name, weight, flags) { name, false, weight, flags, gen_##fn },
 #define CLASS_THUMB(fn, name, weight, flags) { name, true, weight, flags, gen_##fn },
 
 static const struct insn_class arm_classes[] = { ARM_CLASSES(CLASS_ARM) };
 static const struct insn_class thumb_classes[] = { THUMB_CLASSES(CLASS_THUMB) };
+static const struct insn_class a15_classes[] = { A15_CLASSES(CLASS_ARM) };
 
-enum { SET_ARM, SET_THUMB, SET_SEQ, SET_COUNT };
-static const char *const set_name[SET_COUNT] = { "arm", "thumb", "seq" };
+/* The t2 set: Thumb-2 on both Cortex-A15s (its templates and classes). */
+#include "tests/diff/unicorn_diff_thumb2.h"
+
+enum { SET_ARM, SET_THUMB, SET_SEQ, SET_A15, SET_T2, SET_COUNT };
+static const char *const set_name[SET_COUNT] = { "arm", "thumb", "seq", "a15", "t2" };
+#define MAX_CLASSES 64
 
 static const struct insn_class *set_classes(unsigned set, unsigned *count)
 {
@@ -1413,6 +2014,12 @@ static const struct insn_class *set_classes(unsigned set, unsigned *count)
     case SET_THUMB:
         *count = ARRAY_SIZE(thumb_classes);
         return thumb_classes;
+    case SET_A15:
+        *count = ARRAY_SIZE(a15_classes);
+        return a15_classes;
+    case SET_T2:
+        *count = ARRAY_SIZE(t2_classes);
+        return t2_classes;
     default:
         *count = ARRAY_SIZE(seq_classes);
         return seq_classes;
@@ -1464,6 +2071,13 @@ static unsigned make_case(uint64_t seed, unsigned set, unsigned index, struct te
         mode = valid_modes[rng_below(&g, ARRAY_SIZE(valid_modes))];
     tc->init.cpsr = (random_psr(&g, false) & ~PSR_M_MASK) | mode | (tc->thumb ? PSR_T : 0);
     tc->init.spsr = random_psr(&g, true);
+    tc->cpsr_mask = CPSR_CMP_MASK;
+    if (set == SET_A15 || set == SET_T2) {
+        tc->init.cpsr |= random_psr_v7_extra(&g);
+        tc->cpsr_mask |= PSR_GE_MASK | PSR_A | PSR_E;
+    }
+    if (set == SET_T2)
+        tc->cpsr_mask |= PSR_IT_LO_MASK | PSR_IT_HI_MASK;
     if (cls->flags & CF_BANKS) {
         for (unsigned i = 0; i < 5; i++) {
             tc->banks.usr_hi[i] = rng_value(&g);
@@ -1476,6 +2090,12 @@ static unsigned make_case(uint64_t seed, unsigned set, unsigned index, struct te
         }
     }
     cls->gen(&g, tc);
+    if (set == SET_A15 || set == SET_T2) {
+        /* after the generator, which may have picked its own SPSRs */
+        tc->init.spsr |= random_psr_v7_extra(&g);
+        for (unsigned b = 0; b < BM_COUNT; b++)
+            tc->banks.spsr[b] |= random_psr_v7_extra(&g);
+    }
     tc->init.r[15] = tc->addr;
     /*
      * What follows the instruction must be harmless: with count = 1,
@@ -1719,7 +2339,7 @@ static void run_unicorn(struct harness *h, const struct test_case *tc, struct ou
         uc_set(u, UC_ARM_REG_SPSR, tc->init.spsr);
     for (unsigned r = 0; r < 15; r++)
         uc_set(u, uc_gpr[r], tc->init.r[r]);
-    bool cpsr_taken = !((uc_get(u, UC_ARM_REG_CPSR) ^ cpsr) & CPSR_CMP_MASK);
+    bool cpsr_taken = !((uc_get(u, UC_ARM_REG_CPSR) ^ cpsr) & tc->cpsr_mask);
     uc_put_mem(u, tc->addr, tc->code, tc->len + TRAILER_LEN);
 
     u->intno = -1;
@@ -1754,6 +2374,28 @@ static void run_unicorn(struct harness *h, const struct test_case *tc, struct ou
     }
 }
 
+/*
+ * unicorn 2.0.1 keeps its "inside an IT block" flag (uc->no_exit_request,
+ * which disables the instruction-count stop) from the last Thumb
+ * instruction it translated until it translates the next one, so a case
+ * that ends its translation inside or right after an IT block (a branch,
+ * an exception) would leave the next uc_emu_start() unable to stop after
+ * count instructions. Translating a fresh Thumb NOP outside any block
+ * clears it: a NOP; b . pair at IT_RESET_ADDR (outside the code and
+ * scratch pages, restored afterwards) runs with count = 1.
+ */
+#define IT_RESET_ADDR 0x00006000u
+
+static void uc_clear_it_quirk(struct harness *h)
+{
+    static const uint16_t nop_loop[2] = { 0xbf00, 0xe7fe };
+    struct uc_side *u = &h->u;
+    uc_set(u, UC_ARM_REG_CPSR, MODE_SVC | PSR_I | PSR_F);
+    uc_put_mem(u, IT_RESET_ADDR, nop_loop, sizeof(nop_loop));
+    u->api.emu_start(u->uc, IT_RESET_ADDR | 1, UC_UNTIL, 0, 1);
+    uc_put_mem(u, IT_RESET_ADDR, h->image + IT_RESET_ADDR, sizeof(nop_loop));
+}
+
 static void run_armhv(struct harness *h, const struct test_case *tc, struct outcome *o)
 {
     struct arm_cpu *cpu = &h->f->cpu;
@@ -1779,9 +2421,10 @@ static void run_armhv(struct harness *h, const struct test_case *tc, struct outc
 
     memcpy(before, cpu->exceptions_taken, sizeof(before));
     cpu_run(cpu, tc->steps);
-    /* A Thumb BL pair is two instructions on ARMv5: run the suffix too. */
+    /* A Thumb BL pair is two instructions on ARMv5: run the suffix too
+     * (on Thumb-2 cores it is one, and a branch may land at addr + 2). */
     if (tc->thumb && tc->steps == 1 && tc->len == 4 && cpu->thumb &&
-        cpu->r[15] == tc->addr + 2 &&
+        !(cpu->model->features & CPU_FEAT_THUMB2) && cpu->r[15] == tc->addr + 2 &&
         !memcmp(before, cpu->exceptions_taken, sizeof(before)))
         cpu_run(cpu, 1);
 
@@ -1839,6 +2482,7 @@ static uint32_t exc_vector(enum exc_kind k)
 static void check_exception_entry(const struct test_case *tc, const struct outcome *hv,
                                   enum exc_kind k, struct verdict *v)
 {
+    /* Thumb: address + 2 after a 32-bit instruction too (TakeUndefInstrException) */
     uint32_t len = tc->thumb ? 2 : 4;
     uint32_t lr = k == EXK_PABT ? tc->addr + 4 : tc->addr + len;
     uint32_t want_cpsr = (tc->init.cpsr & ~(PSR_M_MASK | PSR_T)) | PSR_I | exc_mode(k);
@@ -1851,9 +2495,10 @@ static void check_exception_entry(const struct test_case *tc, const struct outco
         v->reg_diff |= REG_BIT(14);
     if (hv->st.r[15] != exc_vector(k))
         v->reg_diff |= REG_BIT(15);
-    if ((hv->st.cpsr ^ want_cpsr) & CPSR_CMP_MASK)
+    /* not A: the ARM ARM sets it on entry to Abort, IRQ and FIQ mode only */
+    if ((hv->st.cpsr ^ want_cpsr) & tc->cpsr_mask & ~PSR_A)
         v->cpsr = true;
-    if ((hv->st.spsr ^ tc->init.cpsr) & CPSR_CMP_MASK)
+    if ((hv->st.spsr ^ tc->init.cpsr) & tc->cpsr_mask)
         v->spsr = true;
     if (!verdict_ok(v))
         v->why = "armhv exception entry differs from the ARM ARM (expected state shown as "
@@ -1882,13 +2527,13 @@ static void compare(const struct test_case *tc, const struct outcome *uo,
     for (unsigned r = 0; r < 16; r++)
         if (uo->st.r[r] != ho->st.r[r])
             v->reg_diff |= REG_BIT(r);
-    v->cpsr = (uo->st.cpsr ^ ho->st.cpsr) & CPSR_CMP_MASK;
-    v->spsr = mode_has_spsr(uo->st.cpsr) && ((uo->st.spsr ^ ho->st.spsr) & CPSR_CMP_MASK);
+    v->cpsr = (uo->st.cpsr ^ ho->st.cpsr) & tc->cpsr_mask;
+    v->spsr = mode_has_spsr(uo->st.cpsr) && ((uo->st.spsr ^ ho->st.spsr) & tc->cpsr_mask);
     if (tc->cls->flags & CF_BANKS) {
         struct banks a = uo->banks, b = ho->banks;
         for (unsigned m = 0; m < BM_COUNT; m++) {
-            a.spsr[m] &= CPSR_CMP_MASK;
-            b.spsr[m] &= CPSR_CMP_MASK;
+            a.spsr[m] &= tc->cpsr_mask;
+            b.spsr[m] &= tc->cpsr_mask;
         }
         v->banks = memcmp(&a, &b, sizeof(a)) != 0;
     }
@@ -2041,10 +2686,12 @@ static void report_mismatch(struct harness *h, uint64_t seed, unsigned set,
 
 /* ================= setup and main loop ================= */
 
-static int harness_init(struct harness *h, uint64_t seed)
+/* One emulator pair: armhv's model and unicorn's uc_cpu (UC_CPU_ARM_*). */
+static int harness_init(struct harness *h, uint64_t seed, const struct cpu_model *model,
+                        int uc_cpu)
 {
     memset(h, 0, sizeof(*h));
-    h->f = fixture_init();
+    h->f = fixture_init_model(model);
     h->image = malloc(RAM_SIZE);
     if (!h->f || !h->image) {
         fprintf(stderr, "unicorn-diff: out of memory\n");
@@ -2076,7 +2723,7 @@ static int harness_init(struct harness *h, uint64_t seed)
         return -EIO;
     uc_err err = u->api.open(UC_ARCH_ARM, UC_MODE_ARM, &u->uc);
     if (err == UC_ERR_OK)
-        err = u->api.ctl(u->uc, UC_CTL_WRITE(UC_CTL_CPU_MODEL, 1), (int)UC_CPU_ARM_926);
+        err = u->api.ctl(u->uc, UC_CTL_WRITE(UC_CTL_CPU_MODEL, 1), uc_cpu);
     if (err == UC_ERR_OK)
         err = u->api.mem_map(u->uc, 0, RAM_SIZE, UC_PROT_ALL);
     if (err == UC_ERR_OK)
@@ -2090,6 +2737,12 @@ static int harness_init(struct harness *h, uint64_t seed)
     }
     h->have_cs = cs_open(CS_ARCH_ARM, CS_MODE_ARM, &h->cs[0]) == CS_ERR_OK &&
                  cs_open(CS_ARCH_ARM, CS_MODE_THUMB, &h->cs[1]) == CS_ERR_OK;
+    /*
+     * ARMv7 with the Multiprocessing Extensions UNDEFs SWP/SWPB unless
+     * SCTLR.SW is set (reset value 0); QEMU does not model the bit, so
+     * armhv's Cortex-A15 runs with it set, as Linux sets it.
+     */
+    h->f->cpu.cp15.sctlr |= SCTLR_SW;
     return 0;
 }
 
@@ -2145,12 +2798,16 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: unicorn-diff [--seed N] [--count N] [--seq-count N]\n"
-            "                    [--set arm|thumb|both|seq|all] [--start INDEX] [--only INDEX]\n"
-            "                    [--max-fail N] [--stats] [--verbose] [--list-exclusions]\n"
+            "                    [--set arm|thumb|both|seq|a15|t2|all] [--start INDEX]\n"
+            "                    [--only INDEX] [--max-fail N] [--stats] [--verbose]\n"
+            "                    [--list-exclusions]\n"
             "Runs N random ARMv5TE instructions per set (default %u ARM, %u Thumb) and\n"
-            "%u short sequences on armhv's ARM926 and on libunicorn's, comparing\n"
-            "registers, NZCVQ, mode, SPSR and memory after each (default set: all).\n",
-            DEFAULT_COUNT, DEFAULT_COUNT, DEFAULT_SEQ_COUNT);
+            "%u short sequences on armhv's ARM926 and on libunicorn's, and N random\n"
+            "ARMv7 ARM instructions (set a15, default %u) and Thumb-2 instructions and IT\n"
+            "blocks (set t2, default %u) on both Cortex-A15s, comparing registers, NZCVQ\n"
+            "(+ GE, A, E on ARMv7, IT for t2), mode, SPSR and memory after each\n"
+            "(default set: all).\n",
+            DEFAULT_COUNT, DEFAULT_COUNT, DEFAULT_SEQ_COUNT, DEFAULT_COUNT, DEFAULT_COUNT);
 }
 
 static int parse_uint(const char *s, uint64_t *out)
@@ -2170,7 +2827,8 @@ static int parse_options(int argc, char **argv, struct options *o)
     o->seed = DEFAULT_SEED;
     o->count = DEFAULT_COUNT;
     o->seq_count = DEFAULT_SEQ_COUNT;
-    o->sets[SET_ARM] = o->sets[SET_THUMB] = o->sets[SET_SEQ] = true;
+    o->sets[SET_ARM] = o->sets[SET_THUMB] = o->sets[SET_SEQ] = o->sets[SET_A15] = true;
+    o->sets[SET_T2] = true;
     o->only = -1;
     o->max_fail = DEFAULT_MAX_FAIL;
     for (int i = 1; i < argc; i++) {
@@ -2194,8 +2852,12 @@ static int parse_options(int argc, char **argv, struct options *o)
             o->sets[SET_ARM] = both || !strcmp(val, "arm");
             o->sets[SET_THUMB] = both || !strcmp(val, "thumb");
             o->sets[SET_SEQ] = all || !strcmp(val, "seq");
-            if (!o->sets[SET_ARM] && !o->sets[SET_THUMB] && !o->sets[SET_SEQ]) {
-                fprintf(stderr, "unicorn-diff: --set takes arm, thumb, both, seq or all\n");
+            o->sets[SET_A15] = all || !strcmp(val, "a15");
+            o->sets[SET_T2] = all || !strcmp(val, "t2");
+            if (!o->sets[SET_ARM] && !o->sets[SET_THUMB] && !o->sets[SET_SEQ] &&
+                !o->sets[SET_A15] && !o->sets[SET_T2]) {
+                fprintf(stderr,
+                        "unicorn-diff: --set takes arm, thumb, both, seq, a15, t2 or all\n");
                 return -1;
             }
             i++;
@@ -2240,7 +2902,7 @@ struct class_stats {
 static bool case_left_regs_alone(const struct test_case *tc, const struct outcome *uo)
 {
     return uo->exc == EXK_NONE && !memcmp(uo->st.r, tc->init.r, 15 * sizeof(uint32_t)) &&
-           !((uo->st.cpsr ^ tc->init.cpsr) & CPSR_CMP_MASK) &&
+           !((uo->st.cpsr ^ tc->init.cpsr) & tc->cpsr_mask) &&
            uo->st.r[15] == tc->addr + tc->len;
 }
 
@@ -2250,17 +2912,24 @@ int main(int argc, char **argv)
     if (parse_options(argc, argv, &opt) < 0)
         return 2;
 
-    struct harness h;
-    if (harness_init(&h, opt.seed) < 0 || self_check(&h) < 0) {
+    struct harness h, h15;
+    bool want_a15 = opt.sets[SET_A15] || opt.sets[SET_T2];
+    memset(&h15, 0, sizeof(h15));
+    if (harness_init(&h, opt.seed, &cpu_model_arm926, UC_CPU_ARM_926) < 0 ||
+        self_check(&h) < 0 ||
+        (want_a15 && (harness_init(&h15, opt.seed, &cpu_model_cortex_a15,
+                                   UC_CPU_ARM_CORTEX_A15) < 0 ||
+                      self_check(&h15) < 0))) {
         harness_free(&h);
+        harness_free(&h15);
         return 2;
     }
-    h.verbose = opt.verbose;
+    h.verbose = h15.verbose = opt.verbose;
 
     struct test_case *tc = malloc(sizeof(*tc));
     struct outcome *uo = malloc(sizeof(*uo));
     struct outcome *ho = malloc(sizeof(*ho));
-    struct class_stats stats[SET_COUNT][32];
+    struct class_stats stats[SET_COUNT][MAX_CLASSES];
     unsigned ok[SET_COUNT] = { 0 }, mismatches = 0;
     if (!tc || !uo || !ho) {
         fprintf(stderr, "unicorn-diff: out of memory\n");
@@ -2274,12 +2943,15 @@ int main(int argc, char **argv)
         unsigned first = opt.only >= 0 ? (unsigned)opt.only : opt.start;
         unsigned count = set == SET_SEQ ? opt.seq_count : opt.count;
         unsigned last = opt.only >= 0 ? first + 1 : opt.start + count;
+        struct harness *hh = set == SET_A15 || set == SET_T2 ? &h15 : &h;
         for (unsigned i = first; i < last && mismatches < opt.max_fail; i++) {
             unsigned ci = make_case(opt.seed, set, i, tc);
-            fill_memory(&h, tc);
-            run_unicorn(&h, tc, uo);
+            fill_memory(hh, tc);
+            run_unicorn(hh, tc, uo);
+            if (set == SET_T2)
+                uc_clear_it_quirk(hh);
             /* unicorn's pokes and code are in place; armhv gets the same */
-            run_armhv(&h, tc, ho);
+            run_armhv(hh, tc, ho);
             struct verdict v;
             compare(tc, uo, ho, &v);
             stats[set][ci].run++;
@@ -2290,7 +2962,7 @@ int main(int argc, char **argv)
             if (opt.verbose) {
                 char enc[160], dis[640];
                 format_encoding(tc, enc, sizeof(enc));
-                disassemble(&h, tc, dis, sizeof(dis));
+                disassemble(hh, tc, dis, sizeof(dis));
                 printf("%s %u %-14s %-9s %-32s %s\n", set_name[set], i, tc->cls->name, enc,
                        dis, verdict_ok(&v) ? "ok" : "MISMATCH");
             }
@@ -2303,9 +2975,9 @@ int main(int argc, char **argv)
                 ok[set]++;
             } else {
                 stats[set][ci].failed++;
-                report_mismatch(&h, opt.seed, set, tc, uo, ho, &v, ++mismatches);
+                report_mismatch(hh, opt.seed, set, tc, uo, ho, &v, ++mismatches);
             }
-            restore_code(&h, tc);
+            restore_code(hh, tc);
         }
     }
 
@@ -2322,11 +2994,13 @@ int main(int argc, char **argv)
                            stats[set][c].exceptions, stats[set][c].regs_same);
         }
     }
-    printf("unicorn-diff: arm %u ok, thumb %u ok, seq %u ok, %u mismatches (seed %" PRIu64
-           ")\n", ok[SET_ARM], ok[SET_THUMB], ok[SET_SEQ], mismatches, opt.seed);
+    printf("unicorn-diff: arm %u ok, thumb %u ok, seq %u ok, a15 %u ok, t2 %u ok, "
+           "%u mismatches (seed %" PRIu64 ")\n", ok[SET_ARM], ok[SET_THUMB], ok[SET_SEQ],
+           ok[SET_A15], ok[SET_T2], mismatches, opt.seed);
     free(tc);
     free(uo);
     free(ho);
     harness_free(&h);
+    harness_free(&h15);
     return mismatches ? 1 : 0;
 }

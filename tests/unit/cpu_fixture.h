@@ -1,7 +1,7 @@
 /*
  * A CPU on plain RAM for instruction-level unit tests (ARM, Thumb, the
- * differential tests): an ARM926EJ-S in SVC mode, MMU off, 1 MiB of RAM at
- * physical 0, vectors at 0.
+ * differential tests): an ARM926EJ-S (or, with fixture_init_model, any
+ * model) in SVC mode, MMU off, 1 MiB of RAM at physical 0, vectors at 0.
  *
  *   struct cpu_fixture *f = fixture_init();
  *   fixture_put_insn(f, 0xe2810001);        // add r0, r1, #1 at FIXTURE_CODE
@@ -51,20 +51,25 @@ static inline uint32_t fixture_read32(struct cpu_fixture *f, uint32_t addr)
 }
 
 /* Returns NULL only when the host is out of memory. */
-static inline struct cpu_fixture *fixture_init(void)
+static inline struct cpu_fixture *fixture_init_model(const struct cpu_model *model)
 {
     struct cpu_fixture *f = calloc(1, sizeof(*f));
     if (!f)
         return NULL;
     aspace_init(&f->as, NULL);
     aspace_add_ram(&f->as, 0, FIXTURE_RAM_SIZE, "ram");
-    cpu_init(&f->cpu, &cpu_model_arm926, 0);
+    cpu_init(&f->cpu, model, 0);
     mmu_attach(&f->mmu, &f->cpu, &f->as);
     for (uint32_t v = 0; v < 0x20; v += 4)
         fixture_write32(f, v, 0xeafffffeu);   /* b . */
     f->cpu.r[15] = FIXTURE_CODE;
     f->next = FIXTURE_CODE;
     return f;
+}
+
+static inline struct cpu_fixture *fixture_init(void)
+{
+    return fixture_init_model(&cpu_model_arm926);
 }
 
 static inline void fixture_free(struct cpu_fixture *f)
