@@ -7,6 +7,7 @@ the serial lines ARMHV-GUEST-READY and ARMHV-WORKLOAD-DONE and to process
 exit, plus the ratio armhv/QEMU, as a table and as CSV.
 
 Usage: bench/boot.py [-n RUNS] [--emu PATH] [BOARD...]   (default: versatilepb)
+Boards: versatilepb, vexpress-a9, vexpress-a15.
 """
 import argparse
 import os
@@ -35,6 +36,20 @@ def boards(g):
             "kernel": f"{g}/versatilepb/zImage",
             "dtb": f"{g}/versatilepb/versatile-pb.dtb",
             "initrd": f"{g}/rootfs-armel.cpio.gz",
+        },
+        "vexpress-a9": {
+            "qemu": ["-M", "vexpress-a9", "-m", "256M"],
+            "cfg": "[machine]\nboard = vexpress-a9\nmemory = 256M\nrtc = 2025-01-01T00:00:00\n",
+            "kernel": f"{g}/vexpress-a9/zImage",
+            "dtb": f"{g}/vexpress-a9/vexpress-v2p-ca9.dtb",
+            "initrd": f"{g}/rootfs-armhf.cpio.gz",
+        },
+        "vexpress-a15": {
+            "qemu": ["-M", "vexpress-a15", "-cpu", "cortex-a15", "-m", "256M"],
+            "cfg": "[machine]\nboard = vexpress-a15\nmemory = 256M\nrtc = 2025-01-01T00:00:00\n",
+            "kernel": f"{g}/vexpress-a9/zImage",
+            "dtb": f"{g}/vexpress-a9/vexpress-v2p-ca15-tc1.dtb",
+            "initrd": f"{g}/rootfs-armhf.cpio.gz",
         },
     }
 
