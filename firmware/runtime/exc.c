@@ -45,7 +45,7 @@ void exc_set_raw_at(u32 base, unsigned type, void (*handler)(void))
 
 void exc_set_raw(unsigned type, void (*handler)(void))
 {
-    exc_set_raw_at(0, type, handler);
+    exc_set_raw_at(BOARD_VECTOR_BASE, type, handler);
 }
 
 void exc_set_hook(unsigned type, exc_hook_fn hook)
@@ -65,6 +65,10 @@ static void exc_report(const struct exc_frame *f)
     if (f->type == EXC_DABORT || f->type == EXC_PABORT)
         printf("  dfsr=%08x ifsr=%08x far=%08x\n",
                cp15_read_dfsr(), cp15_read_ifsr(), cp15_read_far());
+#if __ARM_ARCH >= 7
+    if (f->type == EXC_PABORT)
+        printf("  ifar=%08x\n", cp15_ifar_read());
+#endif
 }
 
 void exc_dispatch(u32 type, struct exc_frame *frame)

@@ -1,8 +1,9 @@
 /*
  * Exception vectors with C-callable hooks.
  *
- * start.S copies a vector table to address 0 (and, on request, to any other
- * base such as the high-vector page).  Each of the eight vectors is
+ * board_init() copies a vector table to BOARD_VECTOR_BASE (address 0 on the
+ * Versatile PB; RAM base + VBAR on the Versatile Express) and, on request,
+ * to any other base such as the high-vector page.  Each of the eight vectors is
  * "LDR pc, [pc, #24]", loading the handler address from a literal at
  * base + 0x20 + 4 * type, so a test can redirect one vector by rewriting one
  * word (exc_set_raw), without writing instructions.
@@ -74,7 +75,11 @@ typedef void (*exc_hook_fn)(struct exc_frame *frame);
 
 /* Install a C hook for an exception type (NULL = report and fail). */
 void exc_set_hook(unsigned type, exc_hook_fn hook);
-/* Point the low (address 0) vector literal straight at an assembly handler. */
+/*
+ * Point the vector literal at BOARD_VECTOR_BASE (address 0 on the
+ * Versatile PB, VBAR on the Versatile Express) straight at an assembly
+ * handler.
+ */
 void exc_set_raw(unsigned type, void (*handler)(void));
 /* The same for a vector table at another base (e.g. EXC_HIGH_VECTORS). */
 void exc_set_raw_at(u32 base, unsigned type, void (*handler)(void));

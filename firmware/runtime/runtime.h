@@ -1,11 +1,14 @@
 /*
- * Bare-metal runtime for the armhv-emu test programs on Versatile PB
- * (ARM926EJ-S).  Include this one header; it pulls in the rest.
+ * Bare-metal runtime for the armhv-emu test programs, built for one of
+ * two boards (board.h): Versatile PB (ARM926EJ-S, ARMv5TE) or Versatile
+ * Express with the Cortex-A15 tile (ARMv7-A, -DBOARD_VEXPRESS_A15).
+ * Include this one header; it pulls in the rest.
  *
- * Environment set up by start.S before main(): SVC mode, IRQ and FIQ
- * masked, a stack in every mode, .bss cleared, vectors at address 0 with
- * every exception reported as unexpected until a hook is installed, MMU and
- * caches off (their reset state).
+ * Environment set up by start.S and board_init() before main(): SVC mode,
+ * IRQ and FIQ masked, a stack in every mode, .bss cleared, vectors at
+ * BOARD_VECTOR_BASE (0, or VBAR on ARMv7) with every exception reported as
+ * unexpected until a hook is installed, MMU and caches off (their reset
+ * state), VFP/NEON disabled (CPACR/FPEXC reset values).
  */
 #ifndef FW_RUNTIME_H
 #define FW_RUNTIME_H
@@ -14,13 +17,23 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "board.h"
 #include "cpu.h"
 #include "exc.h"
-#include "mmu.h"
-#include "sp804.h"
+#include "mmio.h"
 #include "types.h"
-#include "versatilepb.h"
+#if __ARM_ARCH >= 7
+#include "cpu_v7.h"
+#include "mmu_v7.h"
+#else
+#include "mmu.h"
+#endif
+#ifdef BOARD_VEXPRESS_A15
+#include "gic.h"
+#else
+#include "sp804.h"
 #include "vic.h"
+#endif
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -41,8 +54,9 @@ int memcmp(const void *a, const void *b, size_t n);
 
 /*
  * End the run: print "Test result: SUCCESS" or "Test result: FAILURE: <why>"
- * (the only line a harness reads), then reset the board through
- * SYS_RESETCTL, which makes QEMU (-no-reboot) and armhv-emu exit.
+ * (the only line a harness reads), then end the run with board_power_off()
+ * (SYS_RESETCTL on the Versatile PB with QEMU's -no-reboot, config-bus
+ * SHUTDOWN on the Versatile Express), which makes QEMU and armhv-emu exit.
  * Safe to call from any mode, in an exception hook, with the MMU on (the
  * runtime is identity mapped by every test that enables the MMU).
  */

@@ -57,10 +57,8 @@ _start:
     strlo   r2, [r0], #4
     blo     1b
 
-    /* Exception vectors at 0: SCTLR.V is 0 after reset. */
-    mov     r0, #0
-    bl      exc_install_vectors
-    bl      uart_init
+    /* Vectors and the UART (board_*.c). */
+    bl      board_init
     bl      main
     /* main returned: report and stop (never returns). */
     bl      runtime_main_returned
@@ -100,8 +98,15 @@ exc_install_vectors:
     bne     1b
     /* The vectors are instructions: make them visible to instruction fetch. */
     mov     r0, #0
+#if __ARM_ARCH >= 7
+    dsb                                 @ ARMv7: DSB, ICIALLU, DSB, ISB (B2.2.9)
+    mcr     p15, 0, r0, c7, c5, 0
+    dsb
+    isb
+#else
     mcr     p15, 0, r0, c7, c10, 4      @ drain write buffer
     mcr     p15, 0, r0, c7, c5, 0       @ invalidate I-cache
+#endif
     bx      lr
     .size exc_install_vectors, . - exc_install_vectors
 
@@ -184,5 +189,15 @@ exc_common:
     ldr     lr, [sp, #EXC_F_PC]
     ldmia   sp, {r0-r12}
     add     sp, sp, #EXC_FRAME_SIZE
+#if __ARM_ARCH >= 7
+    /*
+     * Clear the local exclusive monitor, as an operating system's
+     * exception return must (ARM ARM DDI 0406C A3.4 "Synchronization and
+     * semaphores", context switch support): a LDREX/STREX pair
+     * interrupted by this exception then fails its STREX and retries
+     * instead of completing on a stale monitor.
+     */
+    clrex
+#endif
     movs    pc, lr
     .size exc_common, . - exc_common

@@ -21,17 +21,17 @@ void uart_init(void)
      * Leave the baud rate and line format to whoever configured the UART
      * (the reset values on the models); only make sure it is enabled.
      */
-    u32 cr = mmio_read32(VPB_UART0_BASE + UARTCR);
+    u32 cr = mmio_read32(BOARD_UART0_BASE + UARTCR);
 
     if ((cr & (CR_UARTEN | CR_TXE)) != (CR_UARTEN | CR_TXE))
-        mmio_write32(VPB_UART0_BASE + UARTCR, cr | CR_UARTEN | CR_TXE | CR_RXE);
+        mmio_write32(BOARD_UART0_BASE + UARTCR, cr | CR_UARTEN | CR_TXE | CR_RXE);
 }
 
 void uart_putc(char c)
 {
-    while (mmio_read32(VPB_UART0_BASE + UARTFR) & FR_TXFF)
+    while (mmio_read32(BOARD_UART0_BASE + UARTFR) & FR_TXFF)
         ;
-    mmio_write32(VPB_UART0_BASE + UARTDR, (uint8_t)c);
+    mmio_write32(BOARD_UART0_BASE + UARTDR, (uint8_t)c);
 }
 
 void uart_puts(const char *s)
@@ -42,7 +42,7 @@ void uart_puts(const char *s)
 
 void uart_flush(void)
 {
-    while ((mmio_read32(VPB_UART0_BASE + UARTFR) & (FR_TXFE | FR_BUSY)) != FR_TXFE)
+    while ((mmio_read32(BOARD_UART0_BASE + UARTFR) & (FR_TXFE | FR_BUSY)) != FR_TXFE)
         ;
 }
 

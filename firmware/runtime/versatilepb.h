@@ -7,6 +7,7 @@
 #ifndef FW_VERSATILEPB_H
 #define FW_VERSATILEPB_H
 
+#include "mmio.h"
 #include "types.h"
 
 /* System registers (user guide 4.3). */
@@ -41,15 +42,5 @@
 /* RAM: the test programs are linked at 0x00010000; QEMU is run with 128M. */
 #define VPB_RAM_BASE        0x00000000u
 #define VPB_RAM_TEST_SIZE   (128u << 20)
-
-static inline u32 mmio_read32(u32 addr)
-{
-    return *(volatile u32 *)(uintptr_t)addr;
-}
-
-static inline void mmio_write32(u32 addr, u32 value)
-{
-    *(volatile u32 *)(uintptr_t)addr = value;
-}
 
 #endif
