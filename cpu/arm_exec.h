@@ -272,28 +272,6 @@ static inline void arm_load_pc(struct arm_cpu *cpu, uint32_t value)
 }
 
 /*
- * Alignment fault for an access that must be aligned whatever SCTLR.A
- * says (DDI 0406C A3.2.1, Table A3-1: LDM/STM, LDRD/STRD, SWP, LDREX/STREX,
- * SRS/RFE, LDC/STC and VLDM/VSTM on ARMv6+, i.e. when SCTLR.U is set).
- * Records it in cpu->fault in the current DFSR format (short descriptor:
- * FS = 0b00001 with WnR; long descriptor with TTBCR.EAE: STATUS = 0b100001,
- * B4.1.52) and returns -1; the handler then returns cpu_data_abort(cpu).
- * The same record as mmu_alignment_fault(), kept here so cpu/ does not
- * reach up into mmu/.
- */
-static inline int arm_alignment_fault(struct arm_cpu *cpu, uint32_t va, bool write)
-{
-    uint32_t wnr = write ? 1u << 11 : 0;
-    if (cpu->cp15.ttbcr & TTBCR_EAE)
-        cpu->fault.fsr = 1u << 9 | 0x21u | wnr;
-    else
-        cpu->fault.fsr = 0x1u | wnr;
-    cpu->fault.far = va;
-    cpu->fault.write = write;
-    return -1;
-}
-
-/*
  * MSR and CPS may not switch to or from Hyp mode (CPSRWriteByInstr,
  * DDI 0406C B1.3.3: UNPREDICTABLE; the mode is left alone, as QEMU does).
  */

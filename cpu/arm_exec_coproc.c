@@ -147,7 +147,7 @@ int arm_ldc_stc(struct arm_cpu *cpu, const struct decoded_insn *d)
     uint32_t addr = (d->flags & LSF_P) ? wb : base;
     int dev = 0;
     if (unlikely(addr & 3) && arm_strict_align(cpu)) {
-        arm_alignment_fault(cpu, addr, !load);
+        v7_alignment_fault(cpu, addr, !load);
         return cpu_data_abort(cpu);
     }
     for (int i = 0; i < count; i++) {

@@ -228,7 +228,7 @@ static int ldstx_ldrd(struct arm_cpu *cpu, const struct decoded_insn *d)
     uint32_t wb, lo, hi;
     uint32_t addr = extra_address(cpu, d, &wb);
     if (dual_misaligned(cpu, addr)) {
-        arm_alignment_fault(cpu, addr, false);
+        v7_alignment_fault(cpu, addr, false);
         return cpu_data_abort(cpu);
     }
     int rc1 = cpu_load32(cpu, addr, &lo);
@@ -261,7 +261,7 @@ static int ldstx_strd(struct arm_cpu *cpu, const struct decoded_insn *d)
     uint32_t addr = extra_address(cpu, d, &wb);
     uint32_t lo = cpu->r[d->rd], hi = cpu->r[d->rd + 1];
     if (dual_misaligned(cpu, addr)) {
-        arm_alignment_fault(cpu, addr, true);
+        v7_alignment_fault(cpu, addr, true);
         return cpu_data_abort(cpu);
     }
     int rc1 = cpu_store32(cpu, addr, lo);
@@ -314,7 +314,7 @@ static bool block_misaligned(struct arm_cpu *cpu, uint32_t addr, bool write)
 {
     if (likely(!(addr & 3)) || !arm_strict_align(cpu))
         return false;
-    arm_alignment_fault(cpu, addr, write);
+    v7_alignment_fault(cpu, addr, write);
     return true;
 }
 

@@ -226,9 +226,22 @@ uint32_t v7_smlawy(struct arm_cpu *cpu, uint32_t n, uint32_t m, uint32_t a, bool
 
 /* ---- exclusive monitor ---- */
 
+/*
+ * Alignment fault for an access that must be aligned whatever SCTLR.A says
+ * (DDI 0406C A3.2.1, Table A3-1: LDM/STM, LDRD/STRD, SWP, LDREX/STREX,
+ * SRS/RFE, LDC/STC, VLDM/VSTM), used by the ARM and Thumb executors. The
+ * same record as mmu_alignment_fault(), kept in cpu/ so it does not reach
+ * up into mmu/. The fault is recorded in the current DFSR format: short descriptor
+ * FS = 0b00001 with WnR, or with TTBCR.EAE the long-descriptor STATUS
+ * 0b100001 (DDI 0406C B4.1.52).
+ */
 int v7_alignment_fault(struct arm_cpu *cpu, uint32_t va, bool write)
 {
-    cpu->fault.fsr = 0x1u | (write ? 1u << 11 : 0);
+    uint32_t wnr = write ? 1u << 11 : 0;
+    if (cpu->cp15.ttbcr & TTBCR_EAE)
+        cpu->fault.fsr = 1u << 9 | 0x21u | wnr;
+    else
+        cpu->fault.fsr = 0x1u | wnr;
     cpu->fault.far = va;
     cpu->fault.write = write;
     trace_printf(cpu->trace, TRACE_MMU, "cpu%u alignment fault: %s at 0x%08x", cpu->index,
