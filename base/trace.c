@@ -60,6 +60,11 @@ int trace_parse_classes(const char *list, uint32_t *mask, const char **bad_word)
         for (int i = 0; i < TRACE_CLASS_COUNT; i++)
             if (strcmp(word, trace_names[i]) == 0)
                 found = i;
+        /* The and QEMU-style names for two classes. */
+        if (strcmp(word, "hypercalls") == 0)
+            found = TRACE_HV;
+        else if (strcmp(word, "exceptions") == 0)
+            found = TRACE_EXCEPTION;
         if (strcmp(word, "all") == 0) {
             result = (1u << TRACE_CLASS_COUNT) - 1;
         } else if (found < 0) {

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 
 #include "base/trace.h"
+#include "devices/machine_snapshot.h"
 
 /* Register offsets (TRM Table 4-5), from PERIPHBASE+0x200. */
 #define GT_COUNTER_LO   0x00
@@ -299,6 +300,28 @@ static void a9_gtimer_destroy(struct device *dev)
     free(gt);
 }
 
+/* savevm/loadvm: the shared counter and control, each CPU's comparator and event. */
+static int a9_gtimer_snapshot(struct device *dev, struct snapshot_io *io)
+{
+    struct a9_global_timer *gt = (struct a9_global_timer *)dev;
+    struct a9_global_timer *s = snapshot_stage(io, gt, sizeof(*gt));
+    if (!s)
+        return -1;
+    snap_u32(io, &s->control);
+    snap_u64(io, &s->count);
+    snap_u64(io, &s->start_ns);
+    for (unsigned n = 0; n < s->num_cpus; n++) {
+        struct a9_gtimer_cpu *c = &s->cpus[n];
+        snap_level(io, "interrupt output", &c->irq_level);
+        snap_event(io, &c->match);
+        snap_u32(io, &c->control);
+        snap_u32(io, &c->status);
+        snap_u64(io, &c->comparator);
+        snap_u32(io, &c->auto_increment);
+    }
+    return snapshot_unstage(io, gt, s);
+}
+
 struct a9_global_timer *a9_global_timer_create(const char *name, uint64_t base,
                                                unsigned num_cpus, const struct irq_line irq[],
                                                struct cpu_selector cpu_sel,
@@ -317,6 +340,7 @@ struct a9_global_timer *a9_global_timer_create(const char *name, uint64_t base,
     gt->dev.reset = a9_gtimer_reset;
     gt->dev.dump = a9_gtimer_dump;
     gt->dev.destroy = a9_gtimer_destroy;
+    gt->dev.snapshot = a9_gtimer_snapshot;
     gt->dev.trace = trace;
     gt->dev.clock = clock;
     gt->num_cpus = num_cpus;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "base/trace.h"
+#include "devices/machine_snapshot.h"
 
 /* Block offsets in the region (TRM Table 1-3). */
 #define MP_SCU        0x0000
@@ -127,6 +128,17 @@ static void a9_mpcore_destroy(struct device *dev)
     free(mp);
 }
 
+/* savevm/loadvm: the five blocks of the private region, each with its own hook. */
+static int a9_mpcore_snapshot(struct device *dev, struct snapshot_io *io)
+{
+    struct device *blocks[5];
+    a9_mpcore_blocks((struct a9_mpcore *)dev, blocks);
+    for (unsigned i = 0; i < 5; i++)
+        if (blocks[i]->snapshot(blocks[i], io) < 0)
+            return -1;
+    return 0;
+}
+
 struct a9_mpcore *a9_mpcore_create(const char *name, const struct a9_mpcore_config *cfg,
                                    struct vclock *clock, struct trace *trace)
 {
@@ -144,6 +156,7 @@ struct a9_mpcore *a9_mpcore_create(const char *name, const struct a9_mpcore_conf
     mp->dev.reset = a9_mpcore_reset;
     mp->dev.dump = a9_mpcore_dump;
     mp->dev.destroy = a9_mpcore_destroy;
+    mp->dev.snapshot = a9_mpcore_snapshot;
     mp->dev.trace = trace;
     mp->dev.clock = clock;
 

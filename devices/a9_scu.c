@@ -19,6 +19,7 @@
 #include <stdlib.h>
 
 #include "base/trace.h"
+#include "devices/machine_snapshot.h"
 
 /* Register offsets (TRM Table 2-1). */
 #define SCU_CONTROL        0x00
@@ -183,6 +184,20 @@ static void a9_scu_destroy(struct device *dev)
     free(dev);
 }
 
+/* savevm/loadvm: every register. */
+static int a9_scu_snapshot(struct device *dev, struct snapshot_io *io)
+{
+    struct a9_scu *scu = (struct a9_scu *)dev;
+    struct a9_scu *s = snapshot_stage(io, scu, sizeof(*scu));
+    if (!s)
+        return -1;
+    uint32_t *regs[] = { &s->control, &s->power_status, &s->filter_start, &s->filter_end,
+                         &s->sac, &s->snsac };
+    for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+        snap_u32(io, regs[i]);
+    return snapshot_unstage(io, scu, s);
+}
+
 struct a9_scu *a9_scu_create(const char *name, uint64_t base, unsigned num_cpus,
                              struct trace *trace)
 {
@@ -199,6 +214,7 @@ struct a9_scu *a9_scu_create(const char *name, uint64_t base, unsigned num_cpus,
     scu->dev.reset = a9_scu_reset;
     scu->dev.dump = a9_scu_dump;
     scu->dev.destroy = a9_scu_destroy;
+    scu->dev.snapshot = a9_scu_snapshot;
     scu->dev.trace = trace;
     scu->num_cpus = num_cpus;
     a9_scu_reset(&scu->dev);

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 
 #include "base/trace.h"
+#include "devices/machine_snapshot.h"
 
 /* Register offsets (TRM Table 4-1), from PERIPHBASE+0x600. */
 #define TIMER_LOAD      0x00
@@ -428,6 +429,32 @@ static void arm_mptimer_destroy(struct device *dev)
     free(mpt);
 }
 
+/* savevm/loadvm: each CPU's timer and watchdog, with their expiry events. */
+static void mptimer_block_fields(struct snapshot_io *io, struct arm_mptimer_block *b)
+{
+    snap_level(io, "interrupt output", &b->irq_level);
+    snap_event(io, &b->expiry);
+    uint32_t *regs[] = { &b->load, &b->control, &b->status, &b->reset_status,
+                         &b->disable_step, &b->count };
+    for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+        snap_u32(io, regs[i]);
+    snap_u64(io, &b->start_ns);
+    snap_u64(io, &b->checked_ns);
+}
+
+static int arm_mptimer_snapshot(struct device *dev, struct snapshot_io *io)
+{
+    struct arm_mptimer *mpt = (struct arm_mptimer *)dev;
+    struct arm_mptimer *s = snapshot_stage(io, mpt, sizeof(*mpt));
+    if (!s)
+        return -1;
+    for (unsigned n = 0; n < s->num_cpus; n++) {
+        mptimer_block_fields(io, &s->timer[n]);
+        mptimer_block_fields(io, &s->wdt[n]);
+    }
+    return snapshot_unstage(io, mpt, s);
+}
+
 struct arm_mptimer *arm_mptimer_create(const char *name, uint64_t base, unsigned num_cpus,
                                        const struct irq_line timer_irq[],
                                        const struct irq_line wdt_irq[],
@@ -447,6 +474,7 @@ struct arm_mptimer *arm_mptimer_create(const char *name, uint64_t base, unsigned
     mpt->dev.reset = arm_mptimer_reset;
     mpt->dev.dump = arm_mptimer_dump;
     mpt->dev.destroy = arm_mptimer_destroy;
+    mpt->dev.snapshot = arm_mptimer_snapshot;
     mpt->dev.trace = trace;
     mpt->dev.clock = clock;
     mpt->num_cpus = num_cpus;

@@ -11,6 +11,7 @@
 
 #include "mmu/aspace.h"
 
+struct snapshot_io;
 struct vclock;
 struct trace;
 
@@ -24,6 +25,13 @@ struct device {
     /* Prints every register by name (monitor `devices`). */
     void (*dump)(struct device *dev, FILE *out);
     void (*destroy)(struct device *dev);
+    /*
+     * Saves or loads the model's state for savevm/loadvm: one list of
+     * snap_*() calls on its fields (base/snapshot.h), with snap_event()
+     * for its clock events (devices/machine_snapshot.h). NULL: the model
+     * cannot be saved and savevm refuses, naming it.
+     */
+    int (*snapshot)(struct device *dev, struct snapshot_io *io);
     struct trace *trace;
     struct vclock *clock;
 };

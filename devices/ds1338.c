@@ -17,6 +17,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/snapshot.h"
+
 #define REG_SECONDS 0x00
 #define REG_HOURS 0x02
 #define REG_YEAR 0x06
@@ -132,4 +134,21 @@ void ds1338_init(struct ds1338 *rtc, struct vclock *clock, uint64_t base_unix_se
     rtc->target.read = ds1338_read;
     rtc->target.stop = ds1338_stop;
     rtc->target.opaque = rtc;
+}
+
+int ds1338_snapshot(struct ds1338 *rtc, struct snapshot_io *io)
+{
+    struct ds1338 *s = snapshot_stage(io, rtc, sizeof(*rtc));
+    if (!s)
+        return -1;
+    uint64_t offset = (uint64_t)s->offset_s;
+    snap_u64(io, &offset);
+    s->offset_s = (int64_t)offset;
+    snap_u64(io, &s->base_s);
+    snap_bytes(io, s->reg, DS1338_REGS);
+    snap_u8_max(io, "register pointer", &s->pointer, DS1338_REGS - 1);
+    snap_bool(io, "pointer set", &s->pointer_set);
+    snap_bool(io, "time written", &s->time_written);
+    snap_u8(io, &s->hours_mode);
+    return snapshot_unstage(io, rtc, s);
 }

@@ -27,4 +27,8 @@ struct ds1338 {
 
 void ds1338_init(struct ds1338 *rtc, struct vclock *clock, uint64_t base_unix_seconds);
 
+/* savevm/loadvm of the clock, inside its bus owner's section; 0 or -1. */
+struct snapshot_io;
+int ds1338_snapshot(struct ds1338 *rtc, struct snapshot_io *io);
+
 #endif

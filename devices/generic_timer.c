@@ -38,6 +38,7 @@
 #include <stdlib.h>
 
 #include "base/trace.h"
+#include "devices/machine_snapshot.h"
 
 /* CNTx_CTL (B8.2.x). */
 #define CTL_ENABLE  (1u << 0)
@@ -464,6 +465,30 @@ static void generic_timer_dev_destroy(struct device *dev)
     generic_timer_destroy((struct generic_timer *)dev);
 }
 
+/* savevm/loadvm: each CPU's control registers and its timers' comparators and events. */
+static int generic_timer_snapshot(struct device *dev, struct snapshot_io *io)
+{
+    struct generic_timer *gt = (struct generic_timer *)dev;
+    struct generic_timer *s = snapshot_stage(io, gt, sizeof(*gt));
+    if (!s)
+        return -1;
+    for (unsigned n = 0; n < s->num_cpus; n++) {
+        struct generic_timer_cpu *c = &s->cpus[n];
+        snap_u32(io, &c->cntfrq);
+        snap_u32(io, &c->cntkctl);
+        snap_u32(io, &c->cnthctl);
+        snap_u64(io, &c->cntvoff);
+        for (unsigned i = 0; i < GT_TIMER_COUNT; i++) {
+            struct gt_channel *ch = &c->timer[i];
+            snap_u32(io, &ch->ctl);
+            snap_u64(io, &ch->cval);
+            snap_level(io, "timer output", &ch->irq_level);
+            snap_event(io, &ch->fire);
+        }
+    }
+    return snapshot_unstage(io, gt, s);
+}
+
 struct generic_timer *generic_timer_create(const char *name, struct vclock *clock,
                                            unsigned num_cpus,
                                            const struct irq_line ppi[][GT_TIMER_COUNT],
@@ -479,6 +504,7 @@ struct generic_timer *generic_timer_create(const char *name, struct vclock *cloc
     gt->dev.reset = generic_timer_dev_reset;
     gt->dev.dump = generic_timer_dump;
     gt->dev.destroy = generic_timer_dev_destroy;
+    gt->dev.snapshot = generic_timer_snapshot;
     gt->dev.trace = trace;
     gt->dev.clock = clock;
     gt->num_cpus = num_cpus;

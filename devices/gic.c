@@ -51,6 +51,7 @@
 #include <stdlib.h>
 
 #include "base/trace.h"
+#include "devices/machine_snapshot.h"
 
 /* Distributor registers (spec Table 4-1). */
 #define GICD_CTLR        0x000
@@ -331,6 +332,11 @@ static void gic_set_level(struct gic *gic, unsigned cpu, unsigned id, int level)
 
 static void gic_set_spi(void *opaque, unsigned line, int level)
 {
+    struct gic *gic = opaque;
+    if (gic->spi_forward) {
+        gic->spi_forward(gic->spi_forward_opaque, line - GIC_NR_PRIVATE, level);
+        return;
+    }
     gic_set_level(opaque, 0, line, level);
 }
 
@@ -1105,6 +1111,59 @@ static void gic_cpu_destroy(struct device *dev)
     gic_release(gic_from_cpu(dev));
 }
 
+/*
+ * savevm/loadvm. The distributor device saves the per-interrupt state of
+ * the SPIs and the distributor control; the CPU interface device saves
+ * each interface's registers, banked SGIs/PPIs and output levels.
+ */
+static void gic_irq_fields(struct snapshot_io *io, struct gic_irq *irq)
+{
+    snap_u8(io, &irq->priority);
+    snap_u8(io, &irq->target);
+    snap_u8_max(io, "ICFGR field", &irq->config, 3);
+    snap_bool(io, "group", &irq->group);
+    snap_bool(io, "enabled", &irq->enabled);
+    snap_bool(io, "pending", &irq->pending);
+    snap_bool(io, "active", &irq->active);
+    snap_bool(io, "level", &irq->level);
+}
+
+static int gic_dist_snapshot(struct device *dev, struct snapshot_io *io)
+{
+    struct gic *gic = gic_from_dist(dev);
+    struct gic *s = snapshot_stage(io, gic, sizeof(*gic));
+    if (!s)
+        return -1;
+    snap_u32(io, &s->ctlr);
+    for (unsigned i = 0; i + GIC_NR_PRIVATE < s->num_irqs; i++)
+        gic_irq_fields(io, &s->spi[i]);
+    return snapshot_unstage(io, gic, s);
+}
+
+static int gic_cpu_snapshot(struct device *dev, struct snapshot_io *io)
+{
+    struct gic *gic = gic_from_cpu(dev);
+    struct gic *s = snapshot_stage(io, gic, sizeof(*gic));
+    if (!s)
+        return -1;
+    for (unsigned n = 0; n < s->num_cpus; n++) {
+        struct gic_cpu *c = &s->cpus[n];
+        snap_u32(io, &c->ctlr);
+        snap_u8(io, &c->pmr);
+        snap_u8(io, &c->bpr);
+        snap_u8(io, &c->abpr);
+        snap_u32(io, &c->apr);
+        snap_u32(io, &c->nsapr);
+        for (unsigned i = 0; i < GIC_NR_PRIVATE; i++)
+            gic_irq_fields(io, &c->priv[i]);
+        snap_bytes(io, c->sgi_source, GIC_NR_SGIS);
+        snap_u32_max(io, "highest pending interrupt", &c->hppi, GIC_SPURIOUS);
+        snap_level(io, "IRQ output", &c->irq_level);
+        snap_level(io, "FIQ output", &c->fiq_level);
+    }
+    return snapshot_unstage(io, gic, s);
+}
+
 struct gic *gic_create(const struct gic_config *cfg, struct trace *trace)
 {
     if ((cfg->version != GIC_V1 && cfg->version != GIC_V2) || cfg->num_irqs < 32 ||
@@ -1132,6 +1191,7 @@ struct gic *gic_create(const struct gic_config *cfg, struct trace *trace)
     gic->dist.reset = gic_dist_reset;
     gic->dist.dump = gic_dist_dump;
     gic->dist.destroy = gic_dist_destroy;
+    gic->dist.snapshot = gic_dist_snapshot;
     gic->dist.trace = trace;
 
     gic->cpu.name = cfg->cpu_name ? cfg->cpu_name : "gic-cpu";
@@ -1142,6 +1202,7 @@ struct gic *gic_create(const struct gic_config *cfg, struct trace *trace)
     gic->cpu.reset = gic_cpu_reset;
     gic->cpu.dump = gic_cpu_dump;
     gic->cpu.destroy = gic_cpu_destroy;
+    gic->cpu.snapshot = gic_cpu_snapshot;
     gic->cpu.trace = trace;
 
     gic_dist_reset(&gic->dist);

@@ -127,6 +127,14 @@ struct gic {
     struct irq_line irq_out[GIC_MAX_CPUS];
     struct irq_line fiq_out[GIC_MAX_CPUS];
 
+    /*
+     * Hypervisor pass-through (hv/system.c): when set, SPI inputs are not
+     * latched here but handed to spi_forward with the SPI number, so a
+     * board device given to a domain interrupts that domain's virtual GIC.
+     */
+    void (*spi_forward)(void *opaque, unsigned spi, int level);
+    void *spi_forward_opaque;
+
     uint32_t ctlr;          /* GICD_CTLR: bit 0 EnableGrp0, bit 1 EnableGrp1 */
     struct gic_cpu cpus[GIC_MAX_CPUS];
     struct gic_irq spi[GIC_MAX_IRQS - GIC_NR_PRIVATE];

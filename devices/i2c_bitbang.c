@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "base/snapshot.h"
+
 void i2c_bitbang_init(struct i2c_bitbang *bus, struct i2c_target *target)
 {
     bus->target = target;
@@ -137,4 +139,22 @@ void i2c_bitbang_set(struct i2c_bitbang *bus, bool scl, bool sda)
         scl_rising(bus);
     else if (old_scl && !scl)
         scl_falling(bus);
+}
+
+int i2c_bitbang_snapshot(struct i2c_bitbang *bus, struct snapshot_io *io)
+{
+    struct i2c_bitbang *s = snapshot_stage(io, bus, sizeof(*bus));
+    if (!s)
+        return -1;
+    uint32_t state = s->state;
+    snap_bool(io, "SCL", &s->scl);
+    snap_bool(io, "controller SDA", &s->sda_controller);
+    snap_bool(io, "target SDA", &s->sda_target);
+    snap_u32_max(io, "bus state", &state, I2C_ACK_IN);
+    snap_bool(io, "reading", &s->reading);
+    snap_bool(io, "ack_next", &s->ack_next);
+    snap_u8(io, &s->shift);
+    snap_u32_max(io, "bit", &s->bit, 9);
+    s->state = (enum i2c_state)state;
+    return snapshot_unstage(io, bus, s);
 }

@@ -48,4 +48,11 @@ static inline bool i2c_bitbang_sda(const struct i2c_bitbang *bus)
     return bus->sda_controller && bus->sda_target;
 }
 
+/*
+ * savevm/loadvm of the bus state (not of the target, which its owner
+ * saves), inside the owner's section. Returns 0 or -1.
+ */
+struct snapshot_io;
+int i2c_bitbang_snapshot(struct i2c_bitbang *bus, struct snapshot_io *io);
+
 #endif

@@ -59,6 +59,7 @@
 #include <string.h>
 
 #include "base/trace.h"
+#include "devices/machine_snapshot.h"
 
 #define LAN_REGS_MASK 0xffu
 
@@ -1443,6 +1444,85 @@ static void lan_destroy(struct device *dev)
     free(s);
 }
 
+/*
+ * savevm/loadvm: every register, the PHY and EEPROM, and the FIFOs with
+ * their current sizes (validated, since they are the moduli of every
+ * FIFO index).
+ */
+static int lan_snapshot(struct device *dev, struct snapshot_io *io)
+{
+    struct lan9118 *lan = (struct lan9118 *)dev;
+    struct lan9118 *s = snapshot_stage(io, lan, sizeof(*lan));
+    if (!s)
+        return -1;
+    snap_i32(io, &s->irq_level);
+    if (s->irq_level < -1 || s->irq_level > 1)
+        snap_fail(io, "IRQ pin level %d", s->irq_level);
+    snap_event(io, &s->gpt_event);
+    uint32_t *regs[] = { &s->irq_cfg, &s->int_sts, &s->int_en, &s->fifo_int, &s->rx_cfg,
+                         &s->tx_cfg, &s->hw_cfg, &s->pmt_ctrl, &s->gpio_cfg, &s->gpt_cfg,
+                         &s->word_swap, &s->afc_cfg, &s->e2p_cmd, &s->e2p_data,
+                         &s->mac_csr_cmd, &s->mac_csr_data, &s->rx_drop, &s->mac_cr,
+                         &s->hashh, &s->hashl, &s->mii_acc, &s->mii_data, &s->flow,
+                         &s->vlan1, &s->vlan2, &s->wucsr };
+    for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+        snap_u32(io, regs[i]);
+    snap_u64(io, &s->free_run_origin_ns);
+    snap_u64(io, &s->gpt_start_ns);
+    snap_u32_array(io, s->wuff, 8);
+    snap_u32_max(io, "wakeup filter index", &s->wuff_index, 7);
+    snap_bytes(io, s->mac, NET_ETH_ALEN);
+
+    struct lan9118_phy *phy = &s->phy;
+    uint16_t *phy_regs[] = { &phy->bmcr, &phy->anar, &phy->mode_ctrl, &phy->special_modes,
+                             &phy->special_ctrl, &phy->int_src, &phy->int_mask };
+    for (size_t i = 0; i < sizeof(phy_regs) / sizeof(phy_regs[0]); i++)
+        snap_u16(io, phy_regs[i]);
+    snap_bool(io, "link", &phy->link);
+    snap_bytes(io, s->eeprom, LAN9118_EEPROM_BYTES);
+    snap_bool(io, "EEPROM write enable", &s->eeprom_write_enabled);
+
+    snap_u32_max(io, "TX data FIFO bytes", &s->tx_data_bytes, LAN9118_FIFO_BYTES);
+    snap_u32_max(io, "RX data FIFO words", &s->rx_data_words, LAN9118_RX_DATA_MAX_WORDS);
+    snap_u32_max(io, "RX status FIFO entries", &s->rx_status_entries, LAN9118_RX_STATUS_MAX);
+    if (!snapshot_saving(io) && (s->rx_data_words == 0 || s->rx_status_entries == 0))
+        snap_fail(io, "empty RX FIFO size");
+
+    snap_u32_max(io, "TX state", &s->tx_state, TX_DATA);
+    snap_u32(io, &s->tx_cmd_a);
+    snap_u32(io, &s->tx_cmd_b);
+    snap_u32(io, &s->tx_word_index);
+    snap_u32(io, &s->tx_words_left);
+    snap_u32_max(io, "TX FIFO used", &s->tx_fifo_used, LAN9118_FIFO_BYTES);
+    snap_bool(io, "TX first segment seen", &s->tx_first_seen);
+    snap_bool(io, "TX interrupt on completion", &s->tx_ioc);
+    snap_bool(io, "TX error", &s->tx_error);
+    snap_bytes(io, s->tx_frame, LAN9118_TX_FRAME_MAX);
+    uint32_t frame_len = (uint32_t)s->tx_frame_len;
+    snap_u32_max(io, "TX frame length", &frame_len, LAN9118_TX_FRAME_MAX);
+    s->tx_frame_len = frame_len;
+    snap_u32_array(io, s->tx_status, LAN9118_TX_STATUS_MAX);
+    snap_u32_max(io, "TX status head", &s->tx_status_head, LAN9118_TX_STATUS_MAX - 1);
+    snap_u32_max(io, "TX status count", &s->tx_status_count, LAN9118_TX_STATUS_MAX);
+
+    snap_u32_array(io, s->rx_data, LAN9118_RX_DATA_MAX_WORDS);
+    snap_u32_max(io, "RX data head", &s->rx_data_head, s->rx_data_words - 1);
+    snap_u32_max(io, "RX data count", &s->rx_data_count, s->rx_data_words);
+    snap_u32_array(io, s->rx_status, LAN9118_RX_STATUS_MAX);
+    snap_u32_max(io, "RX status head", &s->rx_status_head, s->rx_status_entries - 1);
+    snap_u32_max(io, "RX status count", &s->rx_status_count, s->rx_status_entries);
+    snap_u16_array(io, s->rx_words, LAN9118_RX_STATUS_MAX);
+    snap_u32_max(io, "RX length head", &s->rx_words_head, s->rx_status_entries - 1);
+    snap_u32_max(io, "RX length count", &s->rx_words_count, s->rx_status_entries);
+    snap_u32_max(io, "RX frame words left", &s->rx_cur_words, s->rx_data_words);
+
+    uint64_t *counters[] = { &s->tx_frames, &s->tx_dropped, &s->rx_frames, &s->rx_filtered,
+                             &s->rx_dropped };
+    for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++)
+        snap_u64(io, counters[i]);
+    return snapshot_unstage(io, lan, s);
+}
+
 struct lan9118 *lan9118_create(const char *name, uint64_t base, struct irq_line irq,
                                const uint8_t mac[NET_ETH_ALEN], struct net_backend backend,
                                struct vclock *clock, struct trace *trace)
@@ -1461,6 +1541,7 @@ struct lan9118 *lan9118_create(const char *name, uint64_t base, struct irq_line 
     s->dev.reset = lan_reset;
     s->dev.dump = lan_dump;
     s->dev.destroy = lan_destroy;
+    s->dev.snapshot = lan_snapshot;
     s->dev.trace = trace;
     s->dev.clock = clock;
     s->irq = irq;

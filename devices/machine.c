@@ -60,8 +60,11 @@ struct arm_cpu *machine_add_cpu(struct machine *m, const struct cpu_model *model
     cpu_init(cpu, model, index);
     cpu->trace = &m->trace;
     mmu_attach(&m->mmu[index], cpu, &m->as);
-    if (index == 0)
+    if (index == 0) {
         vclock_attach_counter(&m->clock, &cpu->icount, &cpu->run_end);
+        m->current_cpu = cpu;
+        m->current_base = cpu->icount;
+    }
     return cpu;
 }
 
@@ -111,6 +114,21 @@ void machine_request_shutdown(struct machine *m, int status, const char *why)
         m->cpu[i].exit_request = 1;
         m->cpu[i].halted = 1;
     }
+    /* A vCPU (hypervisor) stops after this instruction too. */
+    struct arm_cpu *cur = machine_current_cpu(m);
+    cur->exit_request = 1;
+    cur->run_end = cur->icount;
+}
+
+void machine_switch_cpu(struct machine *m, struct arm_cpu *cpu)
+{
+    struct arm_cpu *old = machine_current_cpu(m);
+    if (old == cpu)
+        return;
+    m->retired_before += old->icount - m->current_base;
+    m->current_cpu = cpu;
+    m->current_base = cpu->icount;
+    vclock_attach_counter(&m->clock, &cpu->icount, &cpu->run_end);
 }
 
 static enum machine_stop_reason machine_run_slices(struct machine *m, uint64_t budget)
@@ -177,7 +195,8 @@ static enum machine_stop_reason machine_run_slices(struct machine *m, uint64_t b
 enum machine_stop_reason machine_run(struct machine *m, uint64_t budget)
 {
     m->running = true;
-    enum machine_stop_reason why = machine_run_slices(m, budget);
+    enum machine_stop_reason why = m->run_hook ? m->run_hook(m->run_opaque, m, budget)
+                                               : machine_run_slices(m, budget);
     m->running = false;
     return why;
 }

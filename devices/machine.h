@@ -90,6 +90,25 @@ struct machine {
     enum machine_stop_reason (*debug_check)(void *opaque, struct arm_cpu *cpu);
     void *debug_opaque;
     bool debug_single_step;
+
+    /*
+     * The CPU the run loop runs now (CPU 0 on a bare board; a vCPU under
+     * the hypervisor), and the instructions retired by the CPUs that ran
+     * before it was switched in, so machine_instructions() is one total
+     * that only grows. Change it with machine_switch_cpu().
+     */
+    struct arm_cpu *current_cpu;
+    uint64_t retired_before;    /* by CPUs no longer current */
+    uint64_t current_base;      /* current_cpu->icount when it was switched in */
+
+    /*
+     * Run hook: when set, machine_run() calls it instead of running CPU 0
+     * (the hypervisor's scheduler, hv/sched.c). It must honour the same
+     * contract: stop at budget instructions (machine_instructions()),
+     * on stop_requested, shutdown_requested, debug_check and watch hits.
+     */
+    enum machine_stop_reason (*run_hook)(void *opaque, struct machine *m, uint64_t budget);
+    void *run_opaque;
 };
 
 /* Board registry (devices/boards/). */
@@ -122,9 +141,29 @@ struct device *machine_find_device(struct machine *m, const char *name);
 void machine_request_shutdown(struct machine *m, int status, const char *why);
 
 /*
- * Runs until budget instructions have executed on CPU 0 (0: no limit),
- * a stop is requested, a breakpoint hits or the guest shuts down.
+ * Runs until budget more instructions have retired (machine_instructions;
+ * 0: no limit), a stop is requested, a breakpoint hits or the guest shuts
+ * down. With a run hook installed, the hook does the running.
  */
 enum machine_stop_reason machine_run(struct machine *m, uint64_t budget);
+
+/* The CPU or vCPU that runs now, or ran last: the monitor's default. */
+static inline struct arm_cpu *machine_current_cpu(struct machine *m)
+{
+    return m->current_cpu ? m->current_cpu : &m->cpu[0];
+}
+
+/* Instructions retired by every CPU and vCPU so far (monotonic). */
+static inline uint64_t machine_instructions(const struct machine *m)
+{
+    const struct arm_cpu *cpu = m->current_cpu ? m->current_cpu : &m->cpu[0];
+    return m->retired_before + (cpu->icount - m->current_base);
+}
+
+/*
+ * Makes cpu the one that runs (a world switch): its instruction counter
+ * drives the virtual clock from now on, which keeps time continuous.
+ */
+void machine_switch_cpu(struct machine *m, struct arm_cpu *cpu);
 
 #endif

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 
 #include "base/trace.h"
+#include "devices/machine_snapshot.h"
 
 /* Register offsets (TRM, "Summary of registers"). */
 #define UARTDR     0x000
@@ -430,6 +431,28 @@ static void pl011_destroy(struct device *dev)
     free(uart);
 }
 
+/* savevm/loadvm: registers, the receive FIFO and its timeout. */
+static int pl011_snapshot(struct device *dev, struct snapshot_io *io)
+{
+    struct pl011 *uart = (struct pl011 *)dev;
+    struct pl011 *s = snapshot_stage(io, uart, sizeof(*uart));
+    if (!s)
+        return -1;
+    snap_level(io, "UARTINTR", &s->irq_level);
+    snap_event(io, &s->rx_timeout);
+    snap_u16_array(io, s->rx_fifo, PL011_FIFO_DEPTH);
+    snap_u32_max(io, "rx FIFO head", &s->rx_head, PL011_FIFO_DEPTH - 1);
+    snap_u32_max(io, "rx FIFO count", &s->rx_count, PL011_FIFO_DEPTH);
+    uint32_t *regs[] = { &s->rsr, &s->ilpr, &s->ibrd, &s->fbrd, &s->lcr_h, &s->cr,
+                         &s->ifls, &s->imsc, &s->ris, &s->dmacr };
+    for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+        snap_u32(io, regs[i]);
+    snap_u64(io, &s->tx_bytes);
+    snap_u64(io, &s->rx_bytes);
+    snap_u64(io, &s->rx_overruns);
+    return snapshot_unstage(io, uart, s);
+}
+
 struct pl011 *pl011_create(const char *name, uint64_t base, struct irq_line irq,
                            const struct char_backend *out, struct vclock *clock,
                            struct trace *trace)
@@ -445,6 +468,7 @@ struct pl011 *pl011_create(const char *name, uint64_t base, struct irq_line irq,
     uart->dev.reset = pl011_reset;
     uart->dev.dump = pl011_dump;
     uart->dev.destroy = pl011_destroy;
+    uart->dev.snapshot = pl011_snapshot;
     uart->dev.trace = trace;
     uart->dev.clock = clock;
     uart->irq = irq;

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 
 #include "base/trace.h"
+#include "devices/machine_snapshot.h"
 
 /* Register offsets (TRM, "Summary of registers"). */
 #define RTCDR    0x00  /* RO */
@@ -231,6 +232,22 @@ static void pl031_destroy(struct device *dev)
     free(rtc);
 }
 
+/* savevm/loadvm: the time offset, match and interrupt registers. */
+static int pl031_snapshot(struct device *dev, struct snapshot_io *io)
+{
+    struct pl031 *rtc = (struct pl031 *)dev;
+    struct pl031 *s = snapshot_stage(io, rtc, sizeof(*rtc));
+    if (!s)
+        return -1;
+    snap_level(io, "RTCINTR", &s->irq_level);
+    snap_event(io, &s->match);
+    uint32_t *regs[] = { &s->tick_offset, &s->start_time, &s->mr, &s->lr, &s->imsc, &s->ris };
+    for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+        snap_u32(io, regs[i]);
+    snap_u64(io, &s->checked_ns);
+    return snapshot_unstage(io, rtc, s);
+}
+
 struct pl031 *pl031_create(const char *name, uint64_t base, struct irq_line irq,
                            uint32_t start_time, struct vclock *clock, struct trace *trace)
 {
@@ -245,6 +262,7 @@ struct pl031 *pl031_create(const char *name, uint64_t base, struct irq_line irq,
     rtc->dev.reset = pl031_reset;
     rtc->dev.dump = pl031_dump;
     rtc->dev.destroy = pl031_destroy;
+    rtc->dev.snapshot = pl031_snapshot;
     rtc->dev.trace = trace;
     rtc->dev.clock = clock;
     rtc->irq = irq;

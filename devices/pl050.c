@@ -23,6 +23,7 @@
 #include <stdlib.h>
 
 #include "base/trace.h"
+#include "devices/machine_snapshot.h"
 
 /* Register offsets (TRM table 3-1). */
 #define KMICR      0x00
@@ -255,6 +256,24 @@ static void pl050_destroy(struct device *dev)
     free(kmi);
 }
 
+/* savevm/loadvm: the port's registers, then the keyboard or mouse behind it. */
+static int pl050_snapshot(struct device *dev, struct snapshot_io *io)
+{
+    struct pl050 *kmi = (struct pl050 *)dev;
+    struct pl050 *s = snapshot_stage(io, kmi, sizeof(*kmi));
+    if (!s)
+        return -1;
+    snap_level(io, "KMIINTR", &s->irq_level);
+    snap_u32(io, &s->cr);
+    snap_u32(io, &s->clkdiv);
+    snap_u8(io, &s->rx);
+    snap_bool(io, "rx full", &s->rx_full);
+    snap_u64(io, &s->rx_bytes);
+    snap_u64(io, &s->tx_bytes);
+    ps2_snapshot(kmi->port, io);
+    return snapshot_unstage(io, kmi, s);
+}
+
 struct pl050 *pl050_create(const char *name, uint64_t base, struct irq_line irq,
                            struct ps2_device *port, struct trace *trace)
 {
@@ -273,6 +292,7 @@ struct pl050 *pl050_create(const char *name, uint64_t base, struct irq_line irq,
     kmi->dev.reset = pl050_reset;
     kmi->dev.dump = pl050_dump;
     kmi->dev.destroy = pl050_destroy;
+    kmi->dev.snapshot = pl050_snapshot;
     kmi->dev.trace = trace;
     kmi->irq = irq;
     kmi->port = port;

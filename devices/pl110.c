@@ -44,6 +44,7 @@
 #include <string.h>
 
 #include "base/trace.h"
+#include "devices/machine_snapshot.h"
 
 /* Register offsets common to every variant (PL110 TRM table 3-1). */
 #define LCD_TIMING0    0x000
@@ -714,6 +715,30 @@ static void pl110_destroy(struct device *dev)
     free(c);
 }
 
+/* savevm/loadvm: timing, base, control and interrupt registers, palette, frame clock. */
+static int pl110_snapshot(struct device *dev, struct snapshot_io *io)
+{
+    struct pl110 *clcd = (struct pl110 *)dev;
+    struct pl110 *s = snapshot_stage(io, clcd, sizeof(*clcd));
+    if (!s)
+        return -1;
+    snap_level(io, "CLCDINTR", &s->irq_level);
+    snap_event(io, &s->frame);
+    snap_u32_array(io, s->timing, 4);
+    uint32_t *regs[] = { &s->upbase, &s->lpbase, &s->control, &s->imsc, &s->ris };
+    for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+        snap_u32(io, regs[i]);
+    snap_u32_array(io, s->palette, PL110_PALETTE_WORDS);
+    snap_u32_max(io, "SYS_CLCD mux", &s->mux, PL110_MUX_565_B_LSB);
+    snap_u64(io, &s->frame_origin_ns);
+    snap_u64(io, &s->frames_seen);
+    snap_u64(io, &s->frame_period_ns);
+    snap_u64(io, &s->frames_rendered);
+    if (!snapshot_saving(io) && s->frame_period_ns == 0)
+        snap_fail(io, "frame period of 0 ns");
+    return snapshot_unstage(io, clcd, s);
+}
+
 struct pl110 *pl110_create(const char *name, uint64_t base, enum pl110_variant variant,
                            struct irq_line irq, struct aspace *as, struct vclock *clock,
                            struct trace *trace)
@@ -729,6 +754,7 @@ struct pl110 *pl110_create(const char *name, uint64_t base, enum pl110_variant v
     c->dev.reset = pl110_reset;
     c->dev.dump = pl110_dump;
     c->dev.destroy = pl110_destroy;
+    c->dev.snapshot = pl110_snapshot;
     c->dev.trace = trace;
     c->dev.clock = clock;
     c->variant = variant;

@@ -39,6 +39,7 @@
 #include <string.h>
 
 #include "base/trace.h"
+#include "devices/machine_snapshot.h"
 
 /* Register offsets (TRM table 3-1). */
 #define MCIPOWER       0x000
@@ -646,6 +647,39 @@ static void pl181_destroy(struct device *dev)
     free(s);
 }
 
+/* savevm/loadvm: registers, the data FIFO and path state, and the card's own state. */
+static int pl181_snapshot(struct device *dev, struct snapshot_io *io)
+{
+    struct pl181 *mmc = (struct pl181 *)dev;
+    struct pl181 *s = snapshot_stage(io, mmc, sizeof(*mmc));
+    if (!s)
+        return -1;
+    snap_level(io, "MCIINTR0", &s->irq0_level);
+    snap_level(io, "MCIINTR1", &s->irq1_level);
+    snap_event(io, &s->data_timer);
+    uint32_t *regs[] = { &s->power, &s->clock, &s->argument, &s->command, &s->respcmd,
+                         &s->response[0], &s->response[1], &s->response[2], &s->response[3],
+                         &s->datatimer, &s->datalength, &s->datactrl, &s->datacnt,
+                         &s->status, &s->mask0, &s->mask1, &s->select, &s->block_bytes };
+    for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+        snap_u32(io, regs[i]);
+    snap_u32_array(io, s->fifo, PL181_FIFO_WORDS);
+    snap_u32_max(io, "FIFO head", &s->fifo_head, PL181_FIFO_WORDS - 1);
+    snap_u32_max(io, "FIFO count", &s->fifo_count, PL181_FIFO_WORDS);
+    snap_bool(io, "card started", &s->card_started);
+    snap_u64(io, &s->commands);
+    snap_u64(io, &s->bytes_read);
+    snap_u64(io, &s->bytes_written);
+    bool card = s->card != NULL;
+    snap_bool(io, "card present", &card);
+    if (!snapshot_saving(io) && !snap_failed(io) && card != (mmc->card != NULL))
+        snap_fail(io, "the snapshot has %s card in the slot, this machine %s",
+                  card ? "a" : "no", mmc->card ? "has one" : "has none");
+    if (card && mmc->card)
+        sdcard_snapshot(mmc->card, io);
+    return snapshot_unstage(io, mmc, s);
+}
+
 struct pl181 *pl181_create(const char *name, uint64_t base, struct irq_line irq0,
                            struct irq_line irq1, struct sdcard *card, struct vclock *clock,
                            struct trace *trace)
@@ -661,6 +695,7 @@ struct pl181 *pl181_create(const char *name, uint64_t base, struct irq_line irq0
     s->dev.reset = pl181_reset;
     s->dev.dump = pl181_dump;
     s->dev.destroy = pl181_destroy;
+    s->dev.snapshot = pl181_snapshot;
     s->dev.trace = trace;
     s->dev.clock = clock;
     clock_event_init(&s->data_timer, "pl181 data timer", pl181_data_timeout, s);

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 
 #include "base/trace.h"
+#include "devices/machine_snapshot.h"
 
 /* Register offsets (TRM, "Summary of registers"). */
 #define VICIRQSTATUS     0x000  /* RO */
@@ -384,6 +385,25 @@ static void pl190_destroy(struct device *dev)
     free(dev);
 }
 
+/* savevm/loadvm: registers, input levels and the priority stack. */
+static int pl190_snapshot(struct device *dev, struct snapshot_io *io)
+{
+    struct pl190 *vic = (struct pl190 *)dev;
+    struct pl190 *s = snapshot_stage(io, vic, sizeof(*vic));
+    if (!s)
+        return -1;
+    uint32_t *regs[] = { &s->level, &s->soft, &s->enable, &s->select, &s->protection,
+                         &s->def_vect_addr, &s->itcr, &s->in_service };
+    for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+        snap_u32(io, regs[i]);
+    snap_u32_array(io, s->vect_addr, PL190_VECTORS);
+    snap_u32_array(io, s->vect_cntl, PL190_VECTORS);
+    snap_u32_array(io, s->preempt, PL190_LEVEL_IDLE + 1);
+    snap_level(io, "nVICIRQ", &s->irq_level);
+    snap_level(io, "nVICFIQ", &s->fiq_level);
+    return snapshot_unstage(io, vic, s);
+}
+
 struct pl190 *pl190_create(const char *name, uint64_t base, struct irq_line irq,
                            struct irq_line fiq, struct trace *trace)
 {
@@ -398,6 +418,7 @@ struct pl190 *pl190_create(const char *name, uint64_t base, struct irq_line irq,
     vic->dev.reset = pl190_reset;
     vic->dev.dump = pl190_dump;
     vic->dev.destroy = pl190_destroy;
+    vic->dev.snapshot = pl190_snapshot;
     vic->dev.trace = trace;
     vic->irq_out = irq;
     vic->fiq_out = fiq;

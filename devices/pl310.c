@@ -23,6 +23,7 @@
 #include <stdlib.h>
 
 #include "base/trace.h"
+#include "devices/machine_snapshot.h"
 
 /* Register offsets (TRM Table 3-1). */
 #define L2X0_CACHE_ID          0x000  /* RO */
@@ -377,6 +378,26 @@ static void pl310_destroy(struct device *dev)
     free(dev);
 }
 
+/* savevm/loadvm: every register (no cache contents are modelled). */
+static int pl310_snapshot(struct device *dev, struct snapshot_io *io)
+{
+    struct pl310 *l2 = (struct pl310 *)dev;
+    struct pl310 *s = snapshot_stage(io, l2, sizeof(*l2));
+    if (!s)
+        return -1;
+    snap_level(io, "L2CCINTR", &s->irq_level);
+    uint32_t *regs[] = { &s->control, &s->aux_control, &s->tag_latency, &s->data_latency,
+                         &s->ev_counter_ctrl, &s->ev_counter_cfg[0], &s->ev_counter_cfg[1],
+                         &s->ev_counter[0], &s->ev_counter[1], &s->int_mask, &s->int_raw,
+                         &s->lock_line_en, &s->filter_start, &s->filter_end, &s->debug_ctrl,
+                         &s->prefetch_ctrl, &s->power_ctrl };
+    for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+        snap_u32(io, regs[i]);
+    snap_u32_array(io, s->d_lockdown, PL310_LOCKDOWN_MASTERS);
+    snap_u32_array(io, s->i_lockdown, PL310_LOCKDOWN_MASTERS);
+    return snapshot_unstage(io, l2, s);
+}
+
 struct pl310 *pl310_create(const char *name, uint64_t base, struct irq_line irq,
                            struct trace *trace)
 {
@@ -391,6 +412,7 @@ struct pl310 *pl310_create(const char *name, uint64_t base, struct irq_line irq,
     l2->dev.reset = pl310_reset;
     l2->dev.dump = pl310_dump;
     l2->dev.destroy = pl310_destroy;
+    l2->dev.snapshot = pl310_snapshot;
     l2->dev.trace = trace;
     l2->irq = irq;
     pl310_reset(&l2->dev);

@@ -40,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/snapshot.h"
 #include "base/trace.h"
 
 /* Replies. */
@@ -764,4 +765,63 @@ struct ps2_mouse *ps2_mouse_create(const char *name, struct trace *trace)
 void ps2_device_destroy(struct ps2_device *d)
 {
     free(d);    /* the port is the first member of either device */
+}
+
+static void ps2_port_fields(struct snapshot_io *io, struct ps2_device *d)
+{
+    snap_bytes(io, d->resp, PS2_RESP_SIZE);
+    snap_u32_max(io, "response head", &d->resp_head, PS2_RESP_SIZE - 1);
+    snap_u32_max(io, "response count", &d->resp_count, PS2_RESP_SIZE);
+    snap_bytes(io, d->queue, PS2_QUEUE_SIZE);
+    snap_u32_max(io, "queue head", &d->queue_head, PS2_QUEUE_SIZE - 1);
+    snap_u32_max(io, "queue count", &d->queue_count, PS2_QUEUE_SIZE);
+    snap_u8(io, &d->last_sent);
+    snap_i32(io, &d->pending_cmd);
+    if (d->pending_cmd < -1 || d->pending_cmd > 0xff)
+        snap_fail(io, "pending command %d is not a byte", d->pending_cmd);
+    snap_u64(io, &d->bytes_sent);
+    snap_u64(io, &d->commands);
+    snap_u64(io, &d->dropped);
+}
+
+int ps2_snapshot(struct ps2_device *dev, struct snapshot_io *io)
+{
+    uint32_t kind = dev->kind;
+    snap_u32(io, &kind);
+    if (!snapshot_saving(io) && !snap_failed(io) && kind != dev->kind)
+        return snap_fail(io, "a PS/2 %s where this machine has a %s",
+                         kind == PS2_KEYBOARD ? "keyboard" : "mouse",
+                         dev->kind == PS2_KEYBOARD ? "keyboard" : "mouse");
+    if (dev->kind == PS2_KEYBOARD) {
+        struct ps2_keyboard *kbd = (struct ps2_keyboard *)dev;
+        struct ps2_keyboard *s = snapshot_stage(io, kbd, sizeof(*kbd));
+        if (!s)
+            return -1;
+        ps2_port_fields(io, &s->port);
+        snap_bool(io, "scanning", &s->scanning);
+        snap_u32_max(io, "scan code set", &s->scan_set, 3);
+        snap_u8(io, &s->leds);
+        snap_u8(io, &s->typematic);
+        snap_bytes(io, s->down, sizeof(s->down));
+        return snapshot_unstage(io, kbd, s);
+    }
+    struct ps2_mouse *mouse = (struct ps2_mouse *)dev;
+    struct ps2_mouse *s = snapshot_stage(io, mouse, sizeof(*mouse));
+    if (!s)
+        return -1;
+    ps2_port_fields(io, &s->port);
+    snap_bool(io, "reporting", &s->reporting);
+    snap_bool(io, "remote", &s->remote);
+    snap_bool(io, "wrap", &s->wrap);
+    snap_bool(io, "scale21", &s->scale21);
+    snap_u8(io, &s->id);
+    snap_u8(io, &s->sample_rate);
+    snap_u8(io, &s->resolution);
+    snap_bytes(io, s->rate_history, sizeof(s->rate_history));
+    snap_i32(io, &s->dx);
+    snap_i32(io, &s->dy);
+    snap_i32(io, &s->dz);
+    snap_u32(io, &s->buttons);
+    snap_bool(io, "buttons changed", &s->buttons_changed);
+    return snapshot_unstage(io, mouse, s);
 }

@@ -137,4 +137,8 @@ void ps2_keyboard_key(struct ps2_keyboard *kbd, unsigned hid_usage, bool down);
  */
 void ps2_mouse_move(struct ps2_mouse *mouse, int dx, int dy, int dz, unsigned buttons);
 
+/* savevm/loadvm of a keyboard or mouse, inside its port's section; 0 or -1. */
+struct snapshot_io;
+int ps2_snapshot(struct ps2_device *dev, struct snapshot_io *io);
+
 #endif

@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "base/report.h"
+#include "base/snapshot.h"
 
 #define SD_BLOCK 512u
 #define SD_SDSC_MAX (2ull << 30)        /* larger images are SDHC/SDXC */
@@ -975,4 +976,43 @@ void sdcard_dump(const struct sdcard *card, FILE *out)
                 card->stalled ? ", stalled by an error" : "");
     if (card->io_errors)
         fprintf(out, "  host I/O errors: %llu\n", (unsigned long long)card->io_errors);
+}
+
+int sdcard_snapshot(struct sdcard *card, struct snapshot_io *io)
+{
+    struct sdcard *s = snapshot_stage(io, card, sizeof(*card));
+    if (!s)
+        return -1;
+    uint64_t size = s->size;
+    bool high_capacity = s->high_capacity;
+    snap_u64(io, &size);
+    snap_bool(io, "high capacity", &high_capacity);
+    if (!snapshot_saving(io) && !snap_failed(io) &&
+        (size != card->size || high_capacity != card->high_capacity))
+        snap_fail(io, "the card image was %llu bytes, %s is %llu", (unsigned long long)size,
+                  card->path, (unsigned long long)card->size);
+    uint32_t state = s->state, xfer = s->xfer;
+    snap_u32_max(io, "card state", &state, SD_STATE_INA);
+    snap_u32(io, &s->status);
+    snap_u32(io, &s->ocr);
+    snap_u16(io, &s->rca);
+    snap_u16(io, &s->next_rca);
+    snap_u32(io, &s->blocklen);
+    snap_u32_max(io, "bus width", &s->bus_width, 4);
+    snap_bool(io, "app_cmd", &s->app_cmd);
+    snap_bytes(io, s->cid, sizeof(s->cid));
+    snap_bytes(io, s->csd, sizeof(s->csd));
+    snap_bytes(io, s->scr, sizeof(s->scr));
+    snap_u32_max(io, "transfer kind", &xfer, XFER_WRITE_MULTI);
+    snap_u64(io, &s->addr);
+    snap_u32_max(io, "transfer block length", &s->xfer_blocklen, SD_BLOCK);
+    snap_bytes(io, s->buf, SD_BLOCK);
+    snap_u32_max(io, "block buffer length", &s->buf_len, SD_BLOCK);
+    snap_u32_max(io, "block buffer position", &s->buf_pos, SD_BLOCK);
+    snap_bool(io, "stalled", &s->stalled);
+    snap_u32(io, &s->blocks_written);
+    snap_u64(io, &s->io_errors);
+    s->state = (enum sd_state)state;
+    s->xfer = (enum sd_xfer)xfer;
+    return snapshot_unstage(io, card, s);
 }

@@ -122,4 +122,12 @@ const char *sdcard_path(const struct sdcard *card);
 /* One-paragraph summary for the monitor. */
 void sdcard_dump(const struct sdcard *card, FILE *out);
 
+/*
+ * savevm/loadvm of the card's protocol state, inside its controller's
+ * section. The image's contents are not saved; loading checks its size
+ * and kind match. Returns 0 or -1.
+ */
+struct snapshot_io;
+int sdcard_snapshot(struct sdcard *card, struct snapshot_io *io);
+
 #endif

@@ -43,6 +43,7 @@
 #include <string.h>
 
 #include "base/trace.h"
+#include "devices/machine_snapshot.h"
 
 #define SMC_REGS_MASK 0xfu
 #define SMC_BSR 0xe             /* bank select, all banks */
@@ -1053,6 +1054,65 @@ static void smc_destroy(struct device *dev)
     free(dev);
 }
 
+/* A packet-number FIFO: count entries, each a page that must exist. */
+static void smc_fifo_fields(struct snapshot_io *io, const char *what, uint8_t *fifo,
+                            unsigned *count)
+{
+    snap_bytes(io, fifo, SMC91C111_PACKETS);
+    snap_u32_max(io, what, count, SMC91C111_PACKETS);
+    for (unsigned i = 0; i < *count; i++)
+        if (fifo[i] >= SMC91C111_PACKETS)
+            snap_fail(io, "%s entry %u names packet %u", what, i, fifo[i]);
+}
+
+/* savevm/loadvm: all four banks, the MMU with its packet memory, and the PHY. */
+static int smc_snapshot(struct device *dev, struct snapshot_io *io)
+{
+    struct smc91c111 *smc = (struct smc91c111 *)dev;
+    struct smc91c111 *s = snapshot_stage(io, smc, sizeof(*smc));
+    if (!s)
+        return -1;
+    snap_level(io, "IRQ", &s->irq_level);
+    snap_bytes(io, s->eeprom_mac, NET_ETH_ALEN);
+    snap_u32_max(io, "bank", &s->bank, 7);
+    uint16_t *regs16[] = { &s->tcr, &s->eph_status, &s->rcr, &s->rpcr, &s->config, &s->base,
+                           &s->gp, &s->control, &s->pointer, &s->mgmt };
+    for (size_t i = 0; i < sizeof(regs16) / sizeof(regs16[0]); i++)
+        snap_u16(io, regs16[i]);
+    snap_bytes(io, s->ia, NET_ETH_ALEN);
+    snap_u8(io, &s->pnr);
+    snap_u8(io, &s->arr);
+    snap_bool(io, "allocation pending", &s->alloc_pending);
+    snap_u8(io, &s->int_latched);
+    snap_u8(io, &s->int_mask);
+    snap_bytes(io, s->mcast, sizeof(s->mcast));
+    snap_u8(io, &s->ercv);
+    snap_u8(io, &s->allocated);
+    smc_fifo_fields(io, "TX FIFO", s->tx_fifo, &s->tx_count);
+    smc_fifo_fields(io, "TX completion FIFO", s->tx_done, &s->tx_done_count);
+    smc_fifo_fields(io, "RX FIFO", s->rx_fifo, &s->rx_count);
+    snap_bytes(io, s->data, sizeof(s->data));
+
+    struct smc91c111_phy *phy = &s->phy;
+    uint16_t *phy_regs[] = { &phy->bmcr, &phy->anar, &phy->cfg1, &phy->cfg2, &phy->int_mask,
+                             &phy->out };
+    for (size_t i = 0; i < sizeof(phy_regs) / sizeof(phy_regs[0]); i++)
+        snap_u16(io, phy_regs[i]);
+    snap_bool(io, "PHY interrupt pending", &phy->int_pending);
+    snap_bool(io, "link", &phy->link);
+    snap_u32_max(io, "MDIO state", &phy->state, MII_READ);
+    snap_u32(io, &phy->shift);
+    snap_u32_max(io, "MDIO bit count", &phy->count, 18);
+    snap_u32_max(io, "PHY address", &phy->phyad, 31);
+    snap_u32_max(io, "PHY register", &phy->regad, 31);
+    snap_bool(io, "MDI", &phy->mdi);
+
+    uint64_t *counters[] = { &s->tx_frames, &s->rx_frames, &s->rx_filtered, &s->rx_dropped };
+    for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++)
+        snap_u64(io, counters[i]);
+    return snapshot_unstage(io, smc, s);
+}
+
 struct smc91c111 *smc91c111_create(const char *name, uint64_t base, struct irq_line irq,
                                    const uint8_t mac[NET_ETH_ALEN], struct net_backend backend,
                                    struct trace *trace)
@@ -1069,6 +1129,7 @@ struct smc91c111 *smc91c111_create(const char *name, uint64_t base, struct irq_l
     s->dev.reset = smc_reset;
     s->dev.dump = smc_dump;
     s->dev.destroy = smc_destroy;
+    s->dev.snapshot = smc_snapshot;
     s->dev.trace = trace;
     s->irq = irq;
     s->backend = backend;

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 
 #include "base/trace.h"
+#include "devices/machine_snapshot.h"
 
 /* Per-timer register offsets (TRM, "Summary of registers"), from +0x00 or +0x20. */
 #define TIMER_LOAD     0x00
@@ -459,6 +460,28 @@ static void sp804_destroy(struct device *dev)
     free(sp);
 }
 
+/* savevm/loadvm: both timers' registers, counters and expiry events. */
+static int sp804_snapshot(struct device *dev, struct snapshot_io *io)
+{
+    struct sp804 *sp = (struct sp804 *)dev;
+    struct sp804 *s = snapshot_stage(io, sp, sizeof(*sp));
+    if (!s)
+        return -1;
+    snap_level(io, "TIMINTC", &s->irq_level);
+    snap_u32(io, &s->itcr);
+    for (unsigned i = 0; i < 2; i++) {
+        struct sp804_timer *t = &s->timer[i];
+        snap_event(io, &t->expiry);
+        snap_u32(io, &t->load);
+        snap_u32(io, &t->control);
+        snap_u32_max(io, "TimerXRIS", &t->ris, 1);
+        snap_u32(io, &t->count);
+        snap_u64(io, &t->start_ns);
+        snap_u64(io, &t->checked_ns);
+    }
+    return snapshot_unstage(io, sp, s);
+}
+
 struct sp804 *sp804_create(const char *name, uint64_t base, struct irq_line irq,
                            struct vclock *clock, struct trace *trace)
 {
@@ -473,6 +496,7 @@ struct sp804 *sp804_create(const char *name, uint64_t base, struct irq_line irq,
     sp->dev.reset = sp804_reset;
     sp->dev.dump = sp804_dump;
     sp->dev.destroy = sp804_destroy;
+    sp->dev.snapshot = sp804_snapshot;
     sp->dev.trace = trace;
     sp->dev.clock = clock;
     sp->irq = irq;

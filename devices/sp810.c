@@ -30,6 +30,7 @@
 #include <stdlib.h>
 
 #include "base/trace.h"
+#include "devices/machine_snapshot.h"
 
 /* Register offsets (DDI 0254 table 3-1). */
 #define SCCTRL       0x000
@@ -340,6 +341,21 @@ static void sp810_destroy(struct device *dev)
     free(dev);
 }
 
+/* savevm/loadvm: every register (the model has no other state). */
+static int sp810_snapshot(struct device *dev, struct snapshot_io *io)
+{
+    struct sp810 *sc = (struct sp810 *)dev;
+    struct sp810 *s = snapshot_stage(io, sc, sizeof(*sc));
+    if (!s)
+        return -1;
+    uint32_t *regs[] = { &s->scctrl, &s->imctrl, &s->imstat, &s->xtalctrl, &s->pllctrl,
+                         &s->pllfctrl, &s->perctrl[0], &s->perctrl[1], &s->perclken,
+                         &s->itcr, &s->itor };
+    for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+        snap_u32(io, regs[i]);
+    return snapshot_unstage(io, sc, s);
+}
+
 struct sp810 *sp810_create(const char *name, uint64_t base, struct trace *trace)
 {
     struct sp810 *sc = calloc(1, sizeof(*sc));
@@ -353,6 +369,7 @@ struct sp810 *sp810_create(const char *name, uint64_t base, struct trace *trace)
     sc->dev.reset = sp810_reset;
     sc->dev.dump = sp810_dump;
     sc->dev.destroy = sp810_destroy;
+    sc->dev.snapshot = sp810_snapshot;
     sc->dev.trace = trace;
     sp810_reset(&sc->dev);
     return sc;

@@ -13,6 +13,8 @@
 
 #include <stdlib.h>
 
+#include "devices/machine_snapshot.h"
+
 #define SB_CONTROL  0x000
 #define SB_CONTROLS 0x000
 #define SB_CONTROLC 0x004
@@ -84,6 +86,19 @@ static void versatile_i2c_destroy(struct device *dev)
     free(dev);
 }
 
+/* savevm/loadvm: the lines as driven, the bus state and the DS1338 behind it. */
+static int versatile_i2c_snapshot(struct device *dev, struct snapshot_io *io)
+{
+    struct versatile_i2c *i2c = (struct versatile_i2c *)dev;
+    struct versatile_i2c *s = snapshot_stage(io, i2c, sizeof(*i2c));
+    if (!s)
+        return -1;
+    snap_u32_max(io, "SCL/SDA lines", &s->out, 3);
+    i2c_bitbang_snapshot(&i2c->bus, io);
+    ds1338_snapshot(&i2c->rtc, io);
+    return snapshot_unstage(io, i2c, s);
+}
+
 struct versatile_i2c *versatile_i2c_create(const char *name, uint64_t base,
                                            struct vclock *clock, struct trace *trace,
                                            uint64_t rtc_base_unix_seconds)
@@ -99,6 +114,7 @@ struct versatile_i2c *versatile_i2c_create(const char *name, uint64_t base,
     i2c->dev.reset = versatile_i2c_reset;
     i2c->dev.dump = versatile_i2c_dump;
     i2c->dev.destroy = versatile_i2c_destroy;
+    i2c->dev.snapshot = versatile_i2c_snapshot;
     i2c->dev.trace = trace;
     i2c->dev.clock = clock;
     ds1338_init(&i2c->rtc, clock, rtc_base_unix_seconds);

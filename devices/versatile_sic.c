@@ -20,6 +20,7 @@
 #include <stdlib.h>
 
 #include "base/trace.h"
+#include "devices/machine_snapshot.h"
 
 /* Register offsets (user guide, "SIC registers"). */
 #define SIC_STATUS      0x00  /* RO: status after masking */
@@ -199,6 +200,20 @@ static void sic_destroy(struct device *dev)
     free(dev);
 }
 
+/* savevm/loadvm: registers, input levels and the outputs as last driven. */
+static int sic_snapshot(struct device *dev, struct snapshot_io *io)
+{
+    struct versatile_sic *sic = (struct versatile_sic *)dev;
+    struct versatile_sic *s = snapshot_stage(io, sic, sizeof(*sic));
+    if (!s)
+        return -1;
+    uint32_t *regs[] = { &s->level, &s->soft, &s->enable, &s->pic_enable, &s->pt_level };
+    for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+        snap_u32(io, regs[i]);
+    snap_level(io, "output to the VIC", &s->out_level);
+    return snapshot_unstage(io, sic, s);
+}
+
 struct versatile_sic *versatile_sic_create(const char *name, uint64_t base, struct irq_line out,
                                            const struct irq_line *passthrough,
                                            struct trace *trace)
@@ -214,6 +229,7 @@ struct versatile_sic *versatile_sic_create(const char *name, uint64_t base, stru
     sic->dev.reset = sic_reset;
     sic->dev.dump = sic_dump;
     sic->dev.destroy = sic_destroy;
+    sic->dev.snapshot = sic_snapshot;
     sic->dev.trace = trace;
     sic->out = out;
     if (passthrough)

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 
 #include "base/trace.h"
+#include "devices/machine_snapshot.h"
 
 /* Register offsets (user guide, "Status and system control registers"). */
 #define SYS_ID          0x00  /* RO */
@@ -399,6 +400,24 @@ static void sysregs_destroy(struct device *dev)
     free(dev);
 }
 
+/* savevm/loadvm: every register. */
+static int sysregs_snapshot(struct device *dev, struct snapshot_io *io)
+{
+    struct versatile_sysregs *sys = (struct versatile_sysregs *)dev;
+    struct versatile_sysregs *s = snapshot_stage(io, sys, sizeof(*sys));
+    if (!s)
+        return -1;
+    uint32_t *regs[] = { &s->sys_id, &s->proc_id0, &s->leds, &s->lockval, &s->cfgdata1,
+                         &s->cfgdata2, &s->flags, &s->nvflags, &s->resetctl, &s->mci,
+                         &s->flash, &s->clcd, &s->clcdser, &s->misc, &s->dmapsr[0],
+                         &s->dmapsr[1], &s->dmapsr[2], &s->iosel, &s->pldctl, &s->busid };
+    for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+        snap_u32(io, regs[i]);
+    snap_u32_array(io, s->osc, VERSATILE_SYSREGS_OSCS);
+    snap_u32_array(io, s->oscreset, VERSATILE_SYSREGS_OSCS);
+    return snapshot_unstage(io, sys, s);
+}
+
 struct versatile_sysregs *versatile_sysregs_create(const char *name, uint64_t base,
                                                    uint32_t sys_id, uint32_t proc_id0,
                                                    void (*reset_request)(void *opaque),
@@ -416,6 +435,7 @@ struct versatile_sysregs *versatile_sysregs_create(const char *name, uint64_t ba
     sys->dev.reset = sysregs_reset;
     sys->dev.dump = sysregs_dump;
     sys->dev.destroy = sysregs_destroy;
+    sys->dev.snapshot = sysregs_snapshot;
     sys->dev.trace = trace;
     sys->dev.clock = clock;
     sys->sys_id = sys_id;

@@ -38,6 +38,7 @@
 #include <stdlib.h>
 
 #include "base/trace.h"
+#include "devices/machine_snapshot.h"
 
 /* Register offsets (TRM "System register summary"). */
 #define SYS_ID          0x00  /* RO */
@@ -561,6 +562,25 @@ static void sysregs_destroy(struct device *dev)
     free(dev);
 }
 
+/* savevm/loadvm: the registers and the oscillator settings. */
+static int sysregs_snapshot(struct device *dev, struct snapshot_io *io)
+{
+    struct vexpress_sysregs *sys = (struct vexpress_sysregs *)dev;
+    struct vexpress_sysregs *s = snapshot_stage(io, sys, sizeof(*sys));
+    if (!s)
+        return -1;
+    uint32_t *regs[] = { &s->sw, &s->leds, &s->flags, &s->nvflags, &s->mci, &s->flash,
+                         &s->cfgsw, &s->dma, &s->cfgdata, &s->cfgctrl, &s->cfgstat,
+                         &s->muxfpga, &s->dvimode };
+    for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+        snap_u32(io, regs[i]);
+    snap_u32_array(io, s->mb_osc, VEXPRESS_MB_OSCS);
+    snap_u32_array(io, s->db_osc, VEXPRESS_DB_MAX_OSCS);
+    snap_u64(io, &s->cfg_transfers);
+    snap_u64(io, &s->cfg_errors);
+    return snapshot_unstage(io, sys, s);
+}
+
 struct vexpress_sysregs *vexpress_sysregs_create(const char *name, uint64_t base,
                                                  const struct vexpress_daughterboard *db,
                                                  vexpress_power_fn *power_request,
@@ -581,6 +601,7 @@ struct vexpress_sysregs *vexpress_sysregs_create(const char *name, uint64_t base
     sys->dev.reset = sysregs_reset;
     sys->dev.dump = sysregs_dump;
     sys->dev.destroy = sysregs_destroy;
+    sys->dev.snapshot = sysregs_snapshot;
     sys->dev.trace = trace;
     sys->dev.clock = clock;
     sys->db = db;

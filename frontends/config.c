@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/compiler.h"
 #include "base/report.h"
 
 const struct config_key config_schema[] = {
@@ -45,7 +46,58 @@ const struct config_key config_schema[] = {
       "Present the card write-protected; the image file is opened read-only." },
     { "display", "backend", CONFIG_CHOICE, "none", "sdl|none",
       "Framebuffer window (sdl) or no display (none)." },
+    { "hypervisor", "scheduler", CONFIG_CHOICE, "round-robin", "round-robin",
+      "How the vCPUs share the board's CPU: round-robin runs each runnable vCPU for "
+      "one slice in turn; a vCPU that blocks (WFI, SCHEDOP_block) gives up the rest "
+      "of its slice." },
+    { "hypervisor", "slice", CONFIG_DURATION, "1ms", NULL,
+      "Scheduler time slice in virtual time (suffix us, ms or s)." },
+    { "hypervisor", "exit-when", CONFIG_CHOICE, "dom0", "dom0|domus-down",
+      "When the run ends. dom0: when Dom0 shuts down (exit status 0, or 1 if it "
+      "crashed). domus-down: also when every DomU that was started has shut down "
+      "(status 0 if each powered off or rebooted, 1 if one crashed). A DomU that "
+      "shuts down is always reported and destroyed." },
+    { "domain *", "memory", CONFIG_SIZE, NULL, NULL,
+      "RAM of the domain, a multiple of 4K, at guest-physical 0x40000000. Required. "
+      "All domains together must fit in [machine] memory." },
+    { "domain *", "vcpus", CONFIG_UINT, "1", NULL, "Number of virtual CPUs." },
+    { "domain *", "kernel", CONFIG_PATH, NULL, NULL,
+      "Image to boot: an ELF file (e.g. the mini-OS) or a Linux zImage. Required." },
+    { "domain *", "initrd", CONFIG_PATH, NULL, NULL, "Initial RAM disk for a Linux kernel." },
+    { "domain *", "dtb", CONFIG_PATH, NULL, NULL,
+      "Device tree blob to pass instead of the one the domain builder generates." },
+    { "domain *", "cmdline", CONFIG_STRING, "", NULL,
+      "Kernel command line (/chosen/bootargs), e.g. console=hvc0 for Linux." },
+    { "domain *", "devices", CONFIG_STRING, NULL, NULL,
+      "Dom0 only: comma-separated board devices passed through to Dom0 (their MMIO at "
+      "the board's addresses, their interrupts to Dom0's virtual GIC): serialN for "
+      "UART n, or a device name as the monitor's devices command lists it." },
+    { "domain *", "autostart", CONFIG_BOOL, "yes", NULL,
+      "Build and start the domain with the machine (yes), or leave it for Dom0's "
+      "toolstack command create NAME (no). Dom0 must start with the machine." },
+    { "domain *", "console", CONFIG_STRING, "stdio", NULL,
+      "Where the domain's console goes: stdio (the terminal; Ctrl-A n gives it the "
+      "keyboard), null, or file:PATH." },
     { NULL, NULL, 0, NULL, NULL, NULL },
+};
+
+/* Introductions of the sections that need more than their keys' help. */
+static const struct {
+    const char *section;
+    const char *title;
+    const char *text;
+} section_docs[] = {
+    { "serial#", "[serial0] ... [serial3]", NULL },
+    { "disk#", "[disk0], [disk1]", NULL },
+    { "hypervisor", "[hypervisor]",
+      "Present: the machine is partitioned into the domains of the [domain NAME]\n"
+      "sections and run by the hypervisor (docs/hypervisor.md). Needs board =\n"
+      "vexpress-a15 and excludes [boot]." },
+    { "domain *", "[domain NAME]",
+      "One domain; NAME is 1-31 letters, digits, `-` or `_`, unique in the file.\n"
+      "The first [domain] section is Dom0 (id 0, privileged); the others are\n"
+      "DomUs, numbered from 1 in the order they start. Override a key with\n"
+      "`-s 'domain NAME.key=value'`." },
 };
 
 void config_init(struct config *cfg)
@@ -61,15 +113,35 @@ void config_free(struct config *cfg)
         free(cfg->entry[i].value);
     }
     free(cfg->entry);
+    for (size_t i = 0; i < cfg->section_count; i++)
+        free(cfg->section[i].name);
+    free(cfg->section);
     free(cfg->path);
     free(cfg->dir);
     config_init(cfg);
 }
 
-/* "serial#" matches "serial" followed by one digit 0-3 ("disk#": 0-1). */
+/* A domain name: it appears in messages, the toolstack and xenstore paths. */
+static bool valid_name(const char *name)
+{
+    size_t len = strlen(name);
+    if (len == 0 || len > CONFIG_NAME_MAX)
+        return false;
+    for (const char *p = name; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+            return false;
+    return true;
+}
+
+/*
+ * "serial#" matches "serial" followed by one digit 0-3 ("disk#": 0-1);
+ * "domain *" matches "domain " followed by a valid name.
+ */
 static bool section_matches(const char *pattern, const char *section)
 {
     size_t len = strlen(pattern);
+    if (len >= 2 && pattern[len - 1] == '*' && pattern[len - 2] == ' ')
+        return strncmp(pattern, section, len - 1) == 0 && valid_name(section + len - 1);
     if (len && pattern[len - 1] == '#') {
         char last = strcmp(pattern, "disk#") == 0 ? '1' : '3';
         return strncmp(pattern, section, len - 1) == 0 && section[len - 1] >= '0' &&
@@ -111,6 +183,31 @@ static int parse_size(const char *text, uint64_t *out)
     if (toupper((unsigned char)*end) == 'B' || toupper((unsigned char)*end) == 'I')
         end++;
     if (*end != '\0' || value > UINT64_MAX / scale)
+        return -1;
+    *out = value * scale;
+    return 0;
+}
+
+/* "1ms", "500us", "2s" in microseconds; at least 1us. */
+static int parse_duration_us(const char *text, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (!isdigit((unsigned char)*text))
+        return -1;
+    unsigned long long value = strtoull(text, &end, 10);
+    uint64_t scale;
+    if (errno)
+        return -1;
+    if (!strcmp(end, "us"))
+        scale = 1;
+    else if (!strcmp(end, "ms"))
+        scale = 1000;
+    else if (!strcmp(end, "s"))
+        scale = 1000000;
+    else
+        return -1;
+    if (value == 0 || value > UINT64_MAX / scale)
         return -1;
     *out = value * scale;
     return 0;
@@ -177,6 +274,10 @@ static int validate_value(const struct config_key *k, const char *origin, unsign
     case CONFIG_BOOL:
         if (parse_bool(value, &flag) < 0)
             problem = "expected yes or no";
+        break;
+    case CONFIG_DURATION:
+        if (parse_duration_us(value, &number) < 0)
+            problem = "expected a duration such as 1ms, 500us or 2s";
         break;
     case CONFIG_CHOICE:
         if (!choice_valid(k->choices, value)) {
@@ -245,6 +346,67 @@ static int config_set(struct config *cfg, const char *section, const char *key,
     return 0;
 }
 
+const struct config_section *config_find_section(const struct config *cfg,
+                                                 const char *section)
+{
+    for (size_t i = 0; i < cfg->section_count; i++)
+        if (!strcmp(cfg->section[i].name, section))
+            return &cfg->section[i];
+    return NULL;
+}
+
+static int section_add(struct config *cfg, const char *name, const char *origin,
+                       unsigned line)
+{
+    if (config_find_section(cfg, name))
+        return 0;
+    struct config_section *grown =
+        realloc(cfg->section, (cfg->section_count + 1) * sizeof(*grown));
+    if (!grown)
+        return -1;
+    cfg->section = grown;
+    char *copy = strdup(name);
+    if (!copy)
+        return -1;
+    cfg->section[cfg->section_count++] = (struct config_section){ copy, origin, line };
+    return 0;
+}
+
+/*
+ * The name inside "[...]" as the schema knows it: "domain   x" becomes
+ * "domain x". Prints the error and returns -1 for a header no schema
+ * entry can match.
+ */
+static int section_header(const char *path, unsigned line, const char *text, char *out,
+                          size_t size)
+{
+    static const char domain[] = "domain";
+    size_t domain_len = sizeof(domain) - 1;
+    if (!strncmp(text, domain, domain_len) &&
+        (text[domain_len] == '\0' || isspace((unsigned char)text[domain_len]))) {
+        const char *name = text + domain_len;
+        while (isspace((unsigned char)*name))
+            name++;
+        if (!*name) {
+            report_error_at(path, line, "section [domain] needs a name: [domain NAME]");
+            return -1;
+        }
+        if (!valid_name(name)) {
+            report_error_at(path, line, "[domain %s]: a domain name is 1-%d letters, digits, "
+                            "'-' or '_'", name, CONFIG_NAME_MAX);
+            return -1;
+        }
+        snprintf(out, size, "domain %s", name);
+        return 0;
+    }
+    if (strlen(text) >= size || !schema_has_section(text)) {
+        report_error_at(path, line, "unknown section [%s]", text);
+        return -1;
+    }
+    snprintf(out, size, "%s", text);
+    return 0;
+}
+
 /* Strips a trailing "# comment" or "; comment" that follows whitespace. */
 static void strip_comment(char *s)
 {
@@ -272,6 +434,7 @@ int config_load(struct config *cfg, const char *path)
     }
 
     char section[64] = "";
+    bool rejected = false;  /* the current header was bad: its keys are not errors too */
     char buf[4096];
     unsigned line = 0;
     int errors = 0;
@@ -298,14 +461,26 @@ int config_load(struct config *cfg, const char *path)
                 continue;
             }
             *close = '\0';
-            char *name = trim(text + 1);
-            if (!schema_has_section(name)) {
-                report_error_at(path, line, "unknown section [%s]", name);
+            rejected = true;
+            if (section_header(path, line, trim(text + 1), section, sizeof(section)) < 0) {
                 errors++;
                 section[0] = '\0';
                 continue;
             }
-            snprintf(section, sizeof(section), "%s", name);
+            const struct config_section *first = config_find_section(cfg, section);
+            if (first && !strncmp(section, "domain ", 7)) {
+                /* Two domains of one name could not be told apart. */
+                report_error_at(path, line, "duplicate section [%s] (first at line %u)",
+                                section, first->line);
+                errors++;
+                section[0] = '\0';
+                continue;
+            }
+            if (section_add(cfg, section, cfg->path, line) < 0) {
+                report_error("out of memory");
+                errors++;
+            }
+            rejected = false;
             continue;
         }
         char *eq = strchr(text, '=');
@@ -318,8 +493,10 @@ int config_load(struct config *cfg, const char *path)
         char *key = trim(text);
         char *value = trim(eq + 1);
         if (!section[0]) {
-            report_error_at(path, line, "key '%s' outside a known section", key);
-            errors++;
+            if (!rejected) {
+                report_error_at(path, line, "key '%s' outside a known section", key);
+                errors++;
+            }
             continue;
         }
         const struct config_key *k = schema_find(section, key);
@@ -366,6 +543,8 @@ int config_override(struct config *cfg, const char *assignment)
     }
     if (validate_value(k, "-s", 0, section, eq + 1) < 0)
         return -1;
+    if (section_add(cfg, section, "-s", 0) < 0)
+        return -1;
     return config_set(cfg, section, key, eq + 1, "-s", 0);
 }
 
@@ -389,6 +568,8 @@ const char *config_get(const struct config *cfg, const char *section, const char
 
 bool config_has_section(const struct config *cfg, const char *section)
 {
+    if (config_find_section(cfg, section))
+        return true;
     for (size_t i = 0; i < cfg->count; i++)
         if (!strcmp(cfg->entry[i].section, section))
             return true;
@@ -445,6 +626,18 @@ int config_get_bool(const struct config *cfg, const char *section, const char *k
     return 0;
 }
 
+int config_get_duration_us(const struct config *cfg, const char *section, const char *key,
+                           uint64_t *out)
+{
+    const char *value = config_get(cfg, section, key);
+    if (!value)
+        return config_bad(cfg, section, key, "", "missing");
+    if (parse_duration_us(value, out) < 0)
+        return config_bad(cfg, section, key, value,
+                          "expected a duration such as 1ms, 500us or 2s");
+    return 0;
+}
+
 char *config_get_path(const struct config *cfg, const char *section, const char *key)
 {
     const struct config_entry *e = config_find(cfg, section, key);
@@ -463,6 +656,7 @@ char *config_get_path(const struct config *cfg, const char *section, const char 
 static const char *const type_names[] = {
     [CONFIG_STRING] = "string", [CONFIG_PATH] = "path", [CONFIG_SIZE] = "size",
     [CONFIG_UINT] = "number", [CONFIG_BOOL] = "yes/no", [CONFIG_CHOICE] = "choice",
+    [CONFIG_DURATION] = "duration",
 };
 
 void config_write_reference(FILE *out)
@@ -478,12 +672,19 @@ void config_write_reference(FILE *out)
     const char *last = "";
     for (const struct config_key *k = config_schema; k->section; k++) {
         if (strcmp(last, k->section) != 0) {
-            if (!strcmp(k->section, "serial#"))
-                fputs("\n## [serial0] ... [serial3]\n\n", out);
-            else if (!strcmp(k->section, "disk#"))
-                fputs("\n## [disk0], [disk1]\n\n", out);
+            const char *title = NULL, *text = NULL;
+            for (size_t i = 0; i < ARRAY_SIZE(section_docs); i++) {
+                if (!strcmp(section_docs[i].section, k->section)) {
+                    title = section_docs[i].title;
+                    text = section_docs[i].text;
+                }
+            }
+            if (title)
+                fprintf(out, "\n## %s\n\n", title);
             else
                 fprintf(out, "\n## [%s]\n\n", k->section);
+            if (text)
+                fprintf(out, "%s\n\n", text);
             fputs("| key | type | default | meaning |\n|---|---|---|---|\n", out);
             last = k->section;
         }

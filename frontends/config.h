@@ -17,10 +17,14 @@
 #include <stdio.h>
 
 enum config_type { CONFIG_STRING, CONFIG_PATH, CONFIG_SIZE, CONFIG_UINT, CONFIG_BOOL,
-                   CONFIG_CHOICE };
+                   CONFIG_CHOICE, CONFIG_DURATION };
+
+/* "[domain NAME]": NAME is 1..CONFIG_NAME_MAX letters, digits, '-' or '_'. */
+#define CONFIG_NAME_MAX 31
 
 struct config_key {
-    const char *section;   /* "serial#" matches serial0..serial3 */
+    /* "serial#" matches serial0..serial3; "domain *" matches "domain NAME". */
+    const char *section;
     const char *key;
     enum config_type type;
     const char *default_value;  /* NULL: no default (key optional) */
@@ -38,11 +42,21 @@ struct config_entry {
     unsigned line;
 };
 
+/* A section header, in file order (for [domain NAME], the order is the
+ * order of the domain ids). */
+struct config_section {
+    char *name;            /* "machine", "domain guest1" */
+    const char *origin;
+    unsigned line;         /* of the header; 0 for a section an override created */
+};
+
 struct config {
     char *path;            /* NULL when no file was given */
     char *dir;             /* directory relative paths start from */
     struct config_entry *entry;
     size_t count;
+    struct config_section *section;
+    size_t section_count;
 };
 
 void config_init(struct config *cfg);
@@ -54,7 +68,11 @@ int config_override(struct config *cfg, const char *assignment);
 
 /* Lookups fall back to the schema default; NULL when absent. */
 const char *config_get(const struct config *cfg, const char *section, const char *key);
+/* True when the file has the section's header or any key of it was set. */
 bool config_has_section(const struct config *cfg, const char *section);
+/* The section's header, or NULL. */
+const struct config_section *config_find_section(const struct config *cfg,
+                                                 const char *section);
 /* Typed getters: print "FILE:LINE: key: problem" and return -1 when bad. */
 int config_get_size(const struct config *cfg, const char *section, const char *key,
                     uint64_t *out);
@@ -62,6 +80,9 @@ int config_get_uint(const struct config *cfg, const char *section, const char *k
                     uint64_t *out);
 int config_get_bool(const struct config *cfg, const char *section, const char *key,
                     bool *out);
+/* A duration such as 1ms, 500us or 2s, in microseconds. */
+int config_get_duration_us(const struct config *cfg, const char *section, const char *key,
+                           uint64_t *out);
 /* A path key resolved against the config's directory (malloc'd) or NULL. */
 char *config_get_path(const struct config *cfg, const char *section, const char *key);
 /* Where a key was set, for error messages: fills origin/line (0 if default). */

@@ -22,7 +22,15 @@
  *   Breakpoints compare the PC (a virtual address) at instruction
  *   boundaries, so guest memory is never patched; a watchpoint stops after
  *   the instruction that made the access;
- * - every CPU of the board as a thread (thread id = CPU index + 1).
+ * - every CPU of the board as a thread (thread id = CPU index + 1); under
+ *   the hypervisor every vCPU of every domain instead, thread id
+ *   domid * 256 + vCPU + 1 (so dom0 vcpu0 is 1 and dom1 vcpu0 is 0x101),
+ *   named "dom1 vcpu0 (guest1)" by qThreadExtraInfo. Hg picks the vCPU
+ *   whose registers and memory (through its own MMU, in its domain's
+ *   guest-physical space) gdb reads; a stop reports the vCPU that was
+ *   running. Breakpoints apply to every domain. A single step (s, or
+ *   vCont;s:TID) runs the machine until the stepped vCPU has executed one
+ *   instruction, the other vCPUs running in between as scheduled.
  */
 #include "frontends/gdbstub.h"
 
@@ -40,6 +48,8 @@
 
 #include "base/report.h"
 #include "cpu/mem.h"
+#include "hv/domain.h"
+#include "hv/system.h"
 
 /* Largest packet payload either side sends (advertised as PacketSize). */
 #define GDB_PACKET_SIZE 0x4000
@@ -47,6 +57,11 @@
 #define GDB_REG_CPSR 25          /* remote number of cpsr in arm-core.xml */
 #define GDB_SIGINT 2
 #define GDB_SIGTRAP 5
+/* Thread ids under the hypervisor: domid * GDB_DOMAIN_THREADS + vCPU + 1. */
+#define GDB_DOMAIN_THREADS 256u
+/* A step whose vCPU does not run gives up after this many instructions
+ * of the others (the stop is then reported on whatever ran). */
+#define GDB_STEP_PATIENCE 50000000u
 
 enum gdb_state {
     GDB_STATE_RUNNING,  /* the machine runs (gdb's continue, or no gdb) */
@@ -71,7 +86,11 @@ struct gdbstub {
     enum gdb_state state;
     bool no_ack;
     bool killed;
-    unsigned cpu_index;     /* thread for g/G/p/P/m/M (Hg) */
+    int thread;             /* for g/G/p/P/m/M (Hg); 0: the CPU that runs or ran last */
+    /* A step under the hypervisor: the stepped vCPU's thread and count. */
+    int step_thread;
+    uint64_t step_icount;
+    uint64_t step_waited;
 
     struct gdb_breakpoint bp[GDB_MAX_BREAKPOINTS];
     unsigned bp_count;
@@ -346,22 +365,85 @@ static int reg_decode(const char *hex, uint32_t *value)
 
 /* ---- CPUs as threads ---- */
 
-static struct arm_cpu *gdb_cpu(struct gdbstub *g)
+static struct hv *gdb_hv(struct gdbstub *g)
 {
-    return &g->machine->cpu[g->cpu_index];
+    return g->monitor && g->monitor->hv ? hv_system_hv(g->monitor->hv) : NULL;
 }
 
-/* Thread ids: 0 means "any", -1 "all"; CPU n is thread n + 1. */
-static int parse_thread(struct gdbstub *g, const char *p, int *cpu)
+/* The live domain a vCPU belongs to, or NULL. */
+static struct domain *vcpu_domain(struct hv *hv, const struct arm_cpu *cpu, unsigned *vcpu)
+{
+    for (unsigned i = 0; i < HV_MAX_DOMAINS; i++) {
+        struct domain *d = hv->domains[i];
+        int v = d && d->state != HV_DOMAIN_DYING ? hv_domain_vcpu_index(d, cpu) : -1;
+        if (v >= 0) {
+            *vcpu = (unsigned)v;
+            return d;
+        }
+    }
+    return NULL;
+}
+
+/* The CPU of a thread id, or NULL when there is no such thread (now). */
+static struct arm_cpu *thread_cpu(struct gdbstub *g, int tid)
+{
+    if (tid <= 0)
+        return NULL;
+    struct hv *hv = gdb_hv(g);
+    if (!hv)
+        return (unsigned)tid <= g->machine->cpu_count ? &g->machine->cpu[tid - 1] : NULL;
+    unsigned domid = (unsigned)(tid - 1) / GDB_DOMAIN_THREADS;
+    struct domain *d = domid < XEN_DOMID_FIRST_RESERVED ? hv_domain_by_id(hv, (uint16_t)domid)
+                                                       : NULL;
+    return d ? hv_domain_vcpu(d, (unsigned)(tid - 1) % GDB_DOMAIN_THREADS) : NULL;
+}
+
+/* The thread id of a CPU (1 for a CPU that is no vCPU: the board's). */
+static int cpu_thread(struct gdbstub *g, const struct arm_cpu *cpu)
+{
+    struct hv *hv = gdb_hv(g);
+    unsigned v;
+    struct domain *d = hv ? vcpu_domain(hv, cpu, &v) : NULL;
+    if (d)
+        return (int)(d->domid * GDB_DOMAIN_THREADS + v + 1);
+    return (int)cpu->index + 1;
+}
+
+/* The CPU that runs or ran last; under the hypervisor a vCPU (Dom0's
+ * vCPU 0 before any ran: the board's own CPU never runs then). */
+static struct arm_cpu *default_cpu(struct gdbstub *g)
+{
+    struct arm_cpu *cur = machine_current_cpu(g->machine);
+    struct hv *hv = gdb_hv(g);
+    unsigned v;
+    if (!hv || vcpu_domain(hv, cur, &v))
+        return cur;
+    for (unsigned i = 0; i < HV_MAX_DOMAINS; i++) {
+        struct domain *d = hv->domains[i];
+        if (d && d->state != HV_DOMAIN_DYING && hv_domain_vcpu(d, 0))
+            return hv_domain_vcpu(d, 0);
+    }
+    return cur;
+}
+
+static struct arm_cpu *gdb_cpu(struct gdbstub *g)
+{
+    struct arm_cpu *cpu = thread_cpu(g, g->thread);
+    return cpu ? cpu : default_cpu(g);
+}
+
+/* Thread ids: 0 means "any", -1 "all" (*tid = -1); else a thread that exists. */
+static int parse_thread(struct gdbstub *g, const char *p, int *tid)
 {
     if (!strcmp(p, "-1") || !strcmp(p, "0")) {
-        *cpu = -1;
+        *tid = -1;
         return 0;
     }
-    uint64_t tid;
-    if (parse_hex(&p, &tid) < 0 || *p || tid == 0 || tid > g->machine->cpu_count)
+    uint64_t value;
+    if (parse_hex(&p, &value) < 0 || *p || value == 0 || value > INT32_MAX ||
+        !thread_cpu(g, (int)value))
         return -1;
-    *cpu = (int)tid - 1;
+    *tid = (int)value;
     return 0;
 }
 
@@ -373,7 +455,7 @@ static void gdb_send_stop_reply(struct gdbstub *g, int signal, const char *reaso
     reg_encode(pc, cpu->r[15]);
     reg_encode(cpsr, cpu_get_cpsr(cpu));
     snprintf(reply, sizeof(reply), "T%02xthread:%x;0f:%s;%02x:%s;%s", signal,
-             cpu->index + 1, pc, GDB_REG_CPSR, cpsr, reason ? reason : "");
+             cpu_thread(g, cpu), pc, GDB_REG_CPSR, cpsr, reason ? reason : "");
     gdb_send(g, reply);
 }
 
@@ -651,15 +733,22 @@ static void handle_xfer(struct gdbstub *g, const char *p)
 
 static void handle_thread_extra_info(struct gdbstub *g, const char *p)
 {
-    int index;
-    if (parse_thread(g, p, &index) < 0 || index < 0) {
+    int tid;
+    if (parse_thread(g, p, &tid) < 0 || tid < 0) {
         gdb_send(g, "E01");
         return;
     }
-    const struct arm_cpu *cpu = &g->machine->cpu[index];
-    char text[96], reply[2 * sizeof(text) + 1];
-    snprintf(text, sizeof(text), "cpu%u %s, %s mode%s", cpu->index, cpu->model->name,
-             cpu_mode_name(cpu_mode(cpu)), cpu->halted ? ", waiting for interrupt" : "");
+    const struct arm_cpu *cpu = thread_cpu(g, tid);
+    char text[128], reply[2 * sizeof(text) + 1];
+    struct hv *hv = gdb_hv(g);
+    unsigned v;
+    const struct domain *d = hv ? vcpu_domain(hv, cpu, &v) : NULL;
+    if (d)
+        snprintf(text, sizeof(text), "dom%u vcpu%u (%s), %s mode%s", d->domid, v, d->name,
+                 cpu_mode_name(cpu_mode(cpu)), cpu->halted ? ", waiting for interrupt" : "");
+    else
+        snprintf(text, sizeof(text), "cpu%u %s, %s mode%s", cpu->index, cpu->model->name,
+                 cpu_mode_name(cpu_mode(cpu)), cpu->halted ? ", waiting for interrupt" : "");
     hex_encode(reply, (const uint8_t *)text, strlen(text));
     gdb_send(g, reply);
 }
@@ -729,15 +818,35 @@ static void handle_query(struct gdbstub *g, const char *p)
         handle_xfer(g, p + 6);
     } else if (!strcmp(p, "qC")) {
         char reply[16];
-        snprintf(reply, sizeof(reply), "QC%x", g->cpu_index + 1);
+        snprintf(reply, sizeof(reply), "QC%x", cpu_thread(g, gdb_cpu(g)));
         gdb_send(g, reply);
     } else if (!strcmp(p, "qfThreadInfo")) {
-        char reply[8 + 9 * MACHINE_MAX_CPUS];
+        /* Every thread in one reply; qsThreadInfo then ends the list. */
+        char reply[8 + 9 * (HV_MAX_DOMAINS * HV_MAX_VCPUS + MACHINE_MAX_CPUS)];
         size_t len = 0;
         reply[len++] = 'm';
-        for (unsigned i = 0; i < m->cpu_count; i++)
+        struct hv *hv = gdb_hv(g);
+        for (unsigned i = 0; !hv && i < m->cpu_count; i++)
             len += (size_t)snprintf(reply + len, sizeof(reply) - len, "%s%x",
                                     i ? "," : "", i + 1);
+        /* Live domains in id order (the table's slots are not). */
+        const struct domain *doms[HV_MAX_DOMAINS];
+        unsigned n = 0;
+        for (unsigned i = 0; hv && i < HV_MAX_DOMAINS; i++) {
+            const struct domain *d = hv->domains[i];
+            if (!d || d->state == HV_DOMAIN_DYING)
+                continue;
+            unsigned at = n++;
+            for (; at > 0 && doms[at - 1]->domid > d->domid; at--)
+                doms[at] = doms[at - 1];
+            doms[at] = d;
+        }
+        for (unsigned i = 0; i < n; i++)
+            for (unsigned v = 0; v < HV_MAX_VCPUS; v++)
+                if (doms[i]->vcpu[v].cpu)
+                    len += (size_t)snprintf(reply + len, sizeof(reply) - len, "%s%x",
+                                            len > 1 ? "," : "",
+                                            doms[i]->domid * GDB_DOMAIN_THREADS + v + 1);
         gdb_send(g, reply);
     } else if (!strcmp(p, "qsThreadInfo")) {
         gdb_send(g, "l");
@@ -762,6 +871,12 @@ static void handle_query(struct gdbstub *g, const char *p)
 static void gdb_resume(struct gdbstub *g, bool step)
 {
     g->state = step ? GDB_STATE_STEPPING : GDB_STATE_RUNNING;
+    if (step) {
+        struct arm_cpu *cpu = gdb_cpu(g);
+        g->step_thread = cpu_thread(g, cpu);
+        g->step_icount = cpu->icount;
+        g->step_waited = 0;
+    }
     /* A stop the monitor asked for earlier must not end this run at once. */
     g->machine->stop_requested = false;
 }
@@ -821,7 +936,7 @@ static void handle_vcont(struct gdbstub *g, const char *p)
                 int index;
                 snprintf(buf, sizeof(buf), "%.*s", (int)n, tid + 1);
                 if (parse_thread(g, buf, &index) == 0 && index >= 0)
-                    g->cpu_index = (unsigned)index;
+                    g->thread = index;
             }
         }
         any = true;
@@ -845,7 +960,7 @@ static void handle_set_thread(struct gdbstub *g, const char *p)
         return;
     }
     if (op == 'g' && index >= 0)
-        g->cpu_index = (unsigned)index;
+        g->thread = index;
     gdb_send(g, "OK");
 }
 
@@ -999,11 +1114,11 @@ static void gdb_accept(struct gdbstub *g)
     g->fd = fd;
     g->no_ack = false;
     g->rx_state = RX_IDLE;
-    g->cpu_index = 0;
+    g->thread = 0;
     /* gdb expects a stopped target when it connects (it asks '?' next). */
     g->state = GDB_STATE_HELD;
     fprintf(stderr, "armhv-emu: gdb connected; machine stopped at pc=0x%08x\n",
-            g->machine->cpu[0].r[15]);
+            default_cpu(g)->r[15]);
 }
 
 enum gdb_action gdbstub_poll(struct gdbstub *g, int wait_ms)
@@ -1068,13 +1183,20 @@ bool gdbstub_report_stop(struct gdbstub *g, enum machine_stop_reason why)
          * main loop watches for: keep running. */
         if (g->state != GDB_STATE_STEPPING)
             return false;
+        if (why == STOP_BUDGET && gdb_hv(g)) {
+            /* Another vCPU ran that instruction: step on until the
+             * stepped one has run one (or is gone, or never gets to). */
+            struct arm_cpu *cpu = thread_cpu(g, g->step_thread);
+            if (cpu && cpu->icount == g->step_icount && ++g->step_waited < GDB_STEP_PATIENCE)
+                return false;
+        }
         break;
     default:
         break;
     }
     g->state = GDB_STATE_HELD;
     /* Report the CPU that stopped (the one the machine runs). */
-    g->cpu_index = 0;
+    g->thread = 0;
     /* Resuming must not stop at once on the breakpoint just reported. */
     mon_bp_note_stop(g->monitor);
     char reason[48] = "";

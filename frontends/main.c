@@ -26,9 +26,11 @@
 #include "devices/pl050.h"
 #include "devices/pl110.h"
 #include "frontends/gdbstub.h"
+#include "frontends/hv_config.h"
 #include "frontends/replay.h"
 #include "frontends/sdl_display.h"
 #include "frontends/terminal.h"
+#include "hv/system.h"
 #include "monitor/console.h"
 #include "monitor/monitor.h"
 
@@ -86,6 +88,11 @@ struct session {
     struct replay *replay;  /* --record/--replay, or NULL */
     bool replay_diverged;
     uint64_t host_start_ns, guest_start_ns;
+    /* The hypervisor ([hypervisor] in board.cfg), or NULL. */
+    struct hv_config hv_cfg;
+    struct hv_system *hv;
+    struct console_mux mux;         /* the terminal shared by all consoles */
+    char focus_name[HV_DOMAIN_NAME_MAX];    /* mux.focus points here */
 };
 
 static uint64_t host_now_ns(void)
@@ -122,7 +129,8 @@ static void usage(FILE *out)
           "  -V, --version         version\n"
           "\n"
           "On the serial console: Ctrl-A x quits, Ctrl-A c enters the monitor,\n"
-          "Ctrl-A Ctrl-A sends Ctrl-A to the guest.\n"
+          "Ctrl-A n gives the keyboard to the next console (board UART, then each\n"
+          "domain's console), Ctrl-A h lists these, Ctrl-A Ctrl-A sends Ctrl-A.\n"
           "Exit status: 0 guest shutdown or quit, 1 error, 2 usage, 3 instruction\n"
           "limit reached, 4 guest waits for an interrupt that can never come.\n",
           out);
@@ -358,7 +366,7 @@ out:
 /* Where the run is: input is recorded and replayed at such points. */
 static struct replay_point run_point(const struct machine *m)
 {
-    return (struct replay_point){ m->cpu[0].icount, vclock_now_ps(&m->clock) };
+    return (struct replay_point){ machine_instructions(m), vclock_now_ps(&m->clock) };
 }
 
 /*
@@ -377,7 +385,7 @@ static int feed_replay(struct session *s)
         struct char_frontend *in = &m->serial_in[0];
         if (m->serial_count == 0 || in->can_receive(in->opaque) < (int)len) {
             report_error("--replay: diverged: the UART cannot take %zu logged bytes at "
-                         "instruction %" PRIu64, len, m->cpu[0].icount);
+                         "instruction %" PRIu64, len, machine_instructions(m));
             rc = -1;
             break;
         }
@@ -390,9 +398,78 @@ static int feed_replay(struct session *s)
     return rc < 0 ? -1 : 0;
 }
 
+/* ---- domain consoles: Ctrl-A n moves the keyboard between them ---- */
+
+/* The live domain called name, or NULL. */
+static struct domain *find_domain(struct session *s, const char *name)
+{
+    struct hv *hv = hv_system_hv(s->hv);
+    for (unsigned i = 0; i < HV_MAX_DOMAINS; i++) {
+        struct domain *d = hv->domains[i];
+        if (d && d->state != HV_DOMAIN_DYING && !strcmp(d->name, name))
+            return d;
+    }
+    return NULL;
+}
+
+/* Board UART -> each live domain in id order -> board UART. */
+static void next_console(struct session *s)
+{
+    if (!s->hv) {
+        console_mux_notice(NULL, "[armhv: no domain consoles: input stays on the board UART]");
+        return;
+    }
+    struct hv *hv = hv_system_hv(s->hv);
+    const struct domain *current = s->mux.focus ? find_domain(s, s->mux.focus) : NULL;
+    int after = current ? current->domid : -1;
+    const struct domain *next = NULL;
+    for (unsigned i = 0; i < HV_MAX_DOMAINS; i++) {
+        const struct domain *d = hv->domains[i];
+        if (d && d->state != HV_DOMAIN_DYING && d->domid > after &&
+            (!next || d->domid < next->domid))
+            next = d;
+    }
+    if (next) {
+        snprintf(s->focus_name, sizeof(s->focus_name), "%s", next->name);
+        s->mux.focus = s->focus_name;
+        console_mux_notice(&s->mux, "[armhv: input -> %s console]", s->focus_name);
+    } else {
+        s->mux.focus = NULL;
+        console_mux_notice(&s->mux, "[armhv: input -> board UART]");
+    }
+}
+
+/* Typed bytes for the focused domain's console (PV console or console_io). */
+static void deliver_domain_input(struct session *s)
+{
+    struct domain *d = find_domain(s, s->mux.focus);
+    if (!d) {
+        console_mux_notice(&s->mux, "[armhv: %s is not running: input -> board UART]",
+                           s->mux.focus);
+        s->mux.focus = NULL;
+        return;
+    }
+    size_t n = hv_system_console_input(s->hv, d->domid, s->pending, s->pending_len);
+    if (n > s->pending_len)
+        n = s->pending_len;
+    memmove(s->pending, s->pending + n, s->pending_len - n);
+    s->pending_len -= n;
+}
+
+static void print_escape_help(struct session *s)
+{
+    struct console_mux *mux = s->hv ? &s->mux : NULL;
+    console_mux_notice(mux, "[armhv: Ctrl-A x quit | c monitor | n next console "
+                       "(board UART, then each domain) | h this help | Ctrl-A send Ctrl-A]");
+}
+
 static void deliver_pending_input(struct session *s)
 {
     struct machine *m = &s->machine;
+    if (s->pending_len && s->mux.focus && !replay_is_playing(s->replay)) {
+        deliver_domain_input(s);
+        return;
+    }
     if (!s->pending_len || m->serial_count == 0)
         return;
     if (replay_is_playing(s->replay)) {
@@ -424,6 +501,15 @@ static bool handle_input_byte(struct session *s, uint8_t byte)
         case 'c':
         case 'C':
             s->monitor_active = true;
+            return false;
+        case 'n':
+        case 'N':
+            next_console(s);
+            return false;
+        case 'h':
+        case 'H':
+        case '?':
+            print_escape_help(s);
             return false;
         case CTRL_A:
             break; /* send one Ctrl-A */
@@ -662,20 +748,20 @@ static int run(struct session *s)
                 slice = 1;
         }
         if (limit) {
-            uint64_t done = m->cpu[0].icount;
+            uint64_t done = machine_instructions(m);
             if (done >= limit) {
                 terminal_restore(&host_terminal);
                 report_error("instruction limit reached (%" PRIu64 " instructions, pc=0x%08x)",
-                             done, m->cpu[0].r[15]);
+                             done, machine_current_cpu(m)->r[15]);
                 return EXIT_INSN_LIMIT;
             }
             if (limit - done < slice)
                 slice = limit - done;
         }
         struct replay_point next;
-        if (replay_next_point(s->replay, &next) && next.icount > m->cpu[0].icount &&
-            next.icount - m->cpu[0].icount < slice)
-            slice = next.icount - m->cpu[0].icount;   /* stop exactly at the next input */
+        if (replay_next_point(s->replay, &next) && next.icount > machine_instructions(m) &&
+            next.icount - machine_instructions(m) < slice)
+            slice = next.icount - machine_instructions(m);   /* stop exactly at the next input */
         enum machine_stop_reason why = machine_run(m, slice);
         if (replay_is_playing(s->replay) && feed_replay(s) < 0) {
             terminal_restore(&host_terminal);
@@ -704,7 +790,7 @@ static int run(struct session *s)
                 !s->display) {
                 terminal_restore(&host_terminal);
                 report_error("guest waits for an interrupt and nothing can raise one "
-                             "(pc=0x%08x)", m->cpu[0].r[15]);
+                             "(pc=0x%08x)", machine_current_cpu(m)->r[15]);
                 return EXIT_GUEST_STUCK;
             }
             if (poll_display(s))
@@ -755,6 +841,11 @@ int main(int argc, char **argv)
     struct machine_config mc;
     if (build_machine_config(s, &mc) < 0)
         goto out;
+    int hv_wanted = hv_config_build(&s->hv_cfg, &s->cfg, &mc, &s->mux);
+    if (hv_wanted < 0)
+        goto out;
+    for (unsigned i = 0; hv_wanted && i < MACHINE_MAX_SERIAL; i++)
+        serial_sink_attach(&s->sink[i], &s->mux, NULL);
     if (s->opt.replay) {
         s->replay = replay_open_play(s->opt.replay, &mc);
         s->realtime = false;    /* the input is known: no need to wait for it */
@@ -783,12 +874,19 @@ int main(int argc, char **argv)
             goto out_machine;
         }
     }
-    if (load_boot_images(s) < 0)
+    if (hv_wanted) {
+        /* The domains' kernels take the place of [boot]. */
+        if (hv_config_check_devices(&s->hv_cfg, &s->cfg, m) < 0 ||
+            hv_system_create(m, &s->hv_cfg.sys, &s->hv) < 0)
+            goto out_machine;
+    } else if (load_boot_images(s) < 0) {
         goto out_machine;
+    }
     if (open_display(s) < 0)
         goto out_machine;
 
     monitor_init(&s->monitor, m, stdout);
+    monitor_set_hv(&s->monitor, s->hv);
     monitor_console_init_readline(&s->monitor);
     char *kernel = config_get_path(&s->cfg, "boot", "kernel");
     monitor_load_kernel_symbols(&s->monitor, kernel);
@@ -835,7 +933,7 @@ int main(int argc, char **argv)
     if (s->opt.stats) {
         double seconds = (double)(finished.tv_sec - started.tv_sec) +
                          (double)(finished.tv_nsec - started.tv_nsec) / 1e9;
-        uint64_t insns = m->cpu[0].icount;
+        uint64_t insns = machine_instructions(m);
         fprintf(stderr, "armhv-emu: %" PRIu64 " instructions in %.3f s host time: %.1f MIPS; "
                 "guest time %.3f s\n", insns, seconds,
                 seconds > 0 ? (double)insns / seconds / 1e6 : 0.0,
@@ -847,13 +945,17 @@ out_machine:
     monitor_server_close(&s->monitor_server);
     monitor_destroy(&s->monitor);
     sdl_display_destroy(s->display);
+    if (s->hv)
+        hv_system_destroy(s->hv);
     machine_destroy(&s->machine);
     if (s->machine.trace.out)
         fclose(s->machine.trace.out);
 out:
+    console_mux_end_line(&s->mux);
     replay_free(s->replay);     /* only when the run never started */
     for (unsigned i = 0; i < MACHINE_MAX_SERIAL; i++)
         serial_sink_close(&s->sink[i]);
+    hv_config_free(&s->hv_cfg);
     for (unsigned i = 0; i < MACHINE_MAX_DISKS; i++)
         free(s->disk_path[i]);
     config_free(&s->cfg);

@@ -4,6 +4,7 @@
 #include "frontends/terminal.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -40,19 +41,80 @@ void terminal_restore(struct terminal *t)
     }
 }
 
+static void write_stdout(const void *data, size_t len)
+{
+    const uint8_t *buf = data;
+    while (len) {
+        ssize_t n = write(STDOUT_FILENO, buf, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return;
+        buf += n;
+        len -= (size_t)n;
+    }
+}
+
+/* Writes buf for writer, keeping the consoles' lines apart (see terminal.h). */
+static void mux_write(struct console_mux *mux, const void *writer, const char *label,
+                      const uint8_t *buf, size_t len)
+{
+    if (mux->last_writer != writer && mux->line_open) {
+        write_stdout("\n", 1);
+        mux->line_open = false;
+    }
+    mux->last_writer = writer;
+    bool prefixed = label && !(mux->focus && !strcmp(mux->focus, label));
+    while (len) {
+        if (prefixed && !mux->line_open) {
+            char prefix[64];
+            int n = snprintf(prefix, sizeof(prefix), "[%s] ", label);
+            write_stdout(prefix, n > 0 && (size_t)n < sizeof(prefix) ? (size_t)n : 0);
+        }
+        const uint8_t *newline = memchr(buf, '\n', len);
+        size_t chunk = newline ? (size_t)(newline - buf) + 1 : len;
+        write_stdout(buf, chunk);
+        mux->line_open = buf[chunk - 1] != '\n';
+        buf += chunk;
+        len -= chunk;
+    }
+}
+
+void console_mux_end_line(struct console_mux *mux)
+{
+    if (mux->line_open)
+        write_stdout("\n", 1);
+    mux->line_open = false;
+    mux->last_writer = NULL;
+}
+
+void console_mux_notice(struct console_mux *mux, const char *fmt, ...)
+{
+    char text[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(text, sizeof(text) - 1, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    size_t len = (size_t)n < sizeof(text) - 1 ? (size_t)n : sizeof(text) - 2;
+    text[len++] = '\n';
+    if (mux) {
+        mux_write(mux, mux, NULL, (const uint8_t *)text, len);
+    } else {
+        write_stdout("\n", 1);
+        write_stdout(text, len);
+    }
+}
+
 static void sink_write(void *opaque, const uint8_t *buf, size_t len)
 {
     struct serial_sink *sink = opaque;
     if (sink->kind == SINK_STDIO) {
-        while (len) {
-            ssize_t n = write(STDOUT_FILENO, buf, len);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0)
-                return;
-            buf += n;
-            len -= (size_t)n;
-        }
+        if (sink->mux)
+            mux_write(sink->mux, sink, sink->label, buf, len);
+        else
+            write_stdout(buf, len);
     } else if (sink->kind == SINK_FILE) {
         fwrite(buf, 1, len, sink->file);
         fflush(sink->file);
@@ -89,6 +151,12 @@ void serial_sink_close(struct serial_sink *sink)
         fclose(sink->file);
     sink->file = NULL;
     sink->kind = SINK_NULL;
+}
+
+void serial_sink_attach(struct serial_sink *sink, struct console_mux *mux, const char *label)
+{
+    sink->mux = mux;
+    sink->label = label;
 }
 
 struct char_backend serial_sink_backend(struct serial_sink *sink)

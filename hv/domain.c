@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "base/trace.h"
+#include "hv/console.h"
 #include "hv/evtchn.h"
 #include "hv/grant_table.h"
 #include "mmu/mmu.h"
@@ -97,6 +98,7 @@ static void domain_free(struct domain *d)
 {
     hv_evtchn_destroy(d);
     hv_gnttab_destroy(d);
+    hv_console_destroy(d);
     if (d->as) {
         aspace_destroy(d->as);
         free(d->as);
@@ -149,11 +151,17 @@ int hv_domain_create(struct hv *hv, const struct hv_domain_config *cfg, struct d
         return -XEN_ENOMEM;
     }
     aspace_init(d->as, hv->trace);
-    rc = aspace_add_ram(d->as, cfg->ram_base, cfg->ram_size, "ram");
+    if (cfg->ram_source)
+        rc = aspace_add_ram_alias(d->as, cfg->ram_base, cfg->ram_size, cfg->ram_source,
+                                  cfg->ram_source_pa, "ram");
+    else
+        rc = aspace_add_ram(d->as, cfg->ram_base, cfg->ram_size, "ram");
     if (rc == 0)
         rc = hv_evtchn_init(d);
     if (rc == 0)
         rc = hv_gnttab_init(d, cfg->gnttab_base, cfg->gnttab_max_frames);
+    if (rc == 0)
+        rc = hv_console_init(d);
     if (rc < 0) {
         domain_free(d);
         /* aspace_add_ram reports host errno values; ours are Xen's. */
@@ -213,6 +221,8 @@ int hv_domain_add_vcpu(struct domain *d, struct arm_cpu *cpu)
         return -XEN_ENOSPC;
     unsigned id = d->nr_vcpus++;
     d->vcpu[id].cpu = cpu;
+    /* The boot vCPU is powered on; secondaries wait for PSCI CPU_ON. */
+    d->vcpu[id].online = id == 0;
     return (int)id;
 }
 
@@ -239,10 +249,10 @@ void hv_domain_unpause(struct domain *d)
         d->state = HV_DOMAIN_RUNNING;
 }
 
-void hv_domain_shutdown(struct domain *d, uint32_t reason)
+bool hv_domain_shutdown(struct domain *d, uint32_t reason)
 {
     if (d->state == HV_DOMAIN_DYING || d->state == HV_DOMAIN_SHUTDOWN)
-        return;
+        return false;
     d->state = HV_DOMAIN_SHUTDOWN;
     d->shutdown_reason = reason;
     trace_printf(d->hv->trace, TRACE_HV, "d%u (%s) shut down: %s", d->domid, d->name,
@@ -252,6 +262,23 @@ void hv_domain_shutdown(struct domain *d, uint32_t reason)
         if (o && o != d && o->privileged && o->state != HV_DOMAIN_DYING)
             hv_evtchn_send_virq(o, XEN_VIRQ_DOM_EXC, 0);
     }
+    return true;
+}
+
+int hv_domain_set_param(struct domain *d, uint32_t index, uint64_t value)
+{
+    if (index >= XEN_HVM_NR_PARAMS)
+        return -XEN_EINVAL;
+    d->hvm_params[index] = value;
+    return 0;
+}
+
+int hv_domain_get_param(const struct domain *d, uint32_t index, uint64_t *value)
+{
+    if (index >= XEN_HVM_NR_PARAMS)
+        return -XEN_EINVAL;
+    *value = d->hvm_params[index];
+    return 0;
 }
 
 const char *hv_domain_state_name(enum hv_domain_state state)

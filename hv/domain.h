@@ -25,6 +25,7 @@
 #define HV_DOMAIN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "cpu/cpu.h"
@@ -36,6 +37,7 @@ struct hv;
 struct hv_evtchn_table;
 struct hv_gnttab;
 struct hv_gnttab_mapping;
+struct hv_console;
 
 #define HV_MAX_DOMAINS 32u
 #define HV_MAX_VCPUS ASPACE_MAX_CPUS
@@ -58,6 +60,11 @@ enum hv_domain_state {
 
 struct hv_vcpu {
     struct arm_cpu *cpu;            /* NULL: no such vCPU */
+    /* Powered on (PSCI): vCPU 0 from registration, the others after a
+     * successful PSCI CPU_ON. The scheduler runs only online vCPUs. */
+    bool online;
+    /* Waiting for an event (SCHEDOP_block/poll, WFI): set by hv/ or the
+     * scheduler, cleared by whoever wakes it (the raise_upcall glue). */
     bool blocked;
     /* VCPUOP_register_vcpu_info: guest-physical address of its vcpu_info.
      * Before registration vCPU 0 uses shared_info.vcpu_info[0] and the
@@ -67,6 +74,11 @@ struct hv_vcpu {
     _Alignas(8) uint8_t vcpu_info_hv[sizeof(struct xen_vcpu_info)];
     uint32_t virq_to_port[XEN_NR_VIRQS];
     uint64_t upcalls;               /* event PPIs raised (0->1 edges) */
+    /* VCPUOP_register_runstate_memory_area: accepted and remembered (the
+     * guest VA, low half of the handle); never written, which Linux reads
+     * as "no steal time" (ABI doc 4.8). */
+    bool runstate_registered;
+    uint32_t runstate_va;
 };
 
 /* Counters for the monitor's `domains`/`stats` and the benchmark. */
@@ -77,6 +89,7 @@ struct hv_domain_stats {
     uint64_t events_received;       /* set_pending on this domain's ports */
     uint64_t events_dropped;        /* sends on unbound ports */
     uint64_t traps;                 /* HVC, WFI and other traps to hv */
+    uint64_t psci_calls;            /* HVC #0 (SMCCC/PSCI) */
     uint64_t world_switches;        /* times one of its vCPUs was switched in */
     uint64_t instructions;          /* retired by its vCPUs (scheduler adds) */
 };
@@ -103,8 +116,14 @@ struct domain {
     uint64_t shared_info_gpa;
     uint8_t *shared_info_hv;        /* XEN_PAGE_SIZE bytes */
 
+    /* HVMOP_{get,set}_param values, set by the builder (store and console
+     * pages and ports) and read by the guest; unset ones read as 0. */
+    uint64_t hvm_params[XEN_HVM_NR_PARAMS];
+    uint32_t vm_assist;             /* enabled VMASST types (bit n = type n) */
+
     struct hv_evtchn_table *evtchn;
     struct hv_gnttab *gnttab;
+    struct hv_console *console;     /* PV console back-end and output history */
     struct hv_domain_stats stats;
 
     void *glue;                     /* the board glue's per-domain data */
@@ -118,6 +137,11 @@ struct hv_domain_config {
     unsigned max_vcpus;             /* 1..HV_MAX_VCPUS */
     uint64_t gnttab_base;           /* IPA of the grant-table region */
     unsigned gnttab_max_frames;     /* 0: no grant table */
+    /* Where the RAM comes from: NULL allocates fresh memory; else the RAM
+     * is a window onto [ram_source_pa, +ram_size) of ram_source (the
+     * board's RAM partition, mmu/aspace.h aliases). */
+    struct aspace *ram_source;
+    uint64_t ram_source_pa;
 };
 
 struct hv {
@@ -139,6 +163,33 @@ struct hv {
     /* Called before a domain's address space is freed: stop and free its
      * vCPUs, virtual devices and glue data. */
     void (*domain_teardown)(struct domain *d);
+    /* SCHEDOP_block / SCHEDOP_poll: hv/ has set d->vcpu[vcpu].blocked; the
+     * scheduler must leave this vCPU (cpu->exit_request is already set by
+     * the HVC) and not run it until an upcall or interrupt wakes it. */
+    void (*vcpu_block)(struct domain *d, unsigned vcpu);
+    /* SCHEDOP_yield (after hv/ drained the PV console): give the rest of
+     * the slice away. */
+    void (*vcpu_yield)(struct domain *d, unsigned vcpu);
+    /* PSCI CPU_ON for an offline vCPU: reset it to SVC mode, MMU off,
+     * pc = entry, r0 = context, and make it runnable. Returns a PSCI_*
+     * status (0 on success: hv/ then marks the vCPU online). */
+    int (*vcpu_on)(struct domain *d, unsigned vcpu, uint32_t entry, uint32_t context);
+    /* After hv_domain_shutdown (SCHEDOP_shutdown, remote_shutdown, PSCI
+     * SYSTEM_OFF/RESET): the scheduler stops the domain; the platform
+     * decides whether the run ends. Called once per shutdown. */
+    void (*domain_shutdown)(struct domain *d, uint32_t reason);
+    /* Console output of d (console_io CONSOLEIO_write, PV console ring) to
+     * wherever its console goes. */
+    void (*console_write)(struct domain *d, const char *buf, size_t len);
+    /* CONSOLEIO_read (Dom0 only): up to len bytes of pending input. */
+    size_t (*console_read)(struct domain *d, char *buf, size_t len);
+    /* Toolstack create: build and start the [domain spec_name] section;
+     * 0 and *domid, or -XEN_E* (-XEN_ENOENT no such section, -XEN_EEXIST
+     * already running, ...). */
+    int (*toolstack_create)(struct hv *hv, const char *spec_name, uint16_t *domid);
+    /* Toolstack destroy: stop d's vCPUs and free it (hv_domain_destroy).
+     * NULL: hv_domain_destroy is called directly. */
+    int (*toolstack_destroy)(struct domain *d);
     void *opaque;
 };
 
@@ -183,10 +234,21 @@ static inline struct arm_cpu *hv_domain_vcpu(const struct domain *d, unsigned vc
     return vcpu < HV_MAX_VCPUS ? d->vcpu[vcpu].cpu : NULL;
 }
 
+/*
+ * HVM parameters (HVMOP_get_param/set_param storage). The builder sets
+ * STORE_PFN/STORE_EVTCHN/CONSOLE_PFN/CONSOLE_EVTCHN; permissions are the
+ * hypercall's business, not these. 0 or -XEN_EINVAL (index >= 40).
+ */
+int hv_domain_set_param(struct domain *d, uint32_t index, uint64_t value);
+int hv_domain_get_param(const struct domain *d, uint32_t index, uint64_t *value);
+
 /* Toolstack state changes. */
 void hv_domain_pause(struct domain *d);
 void hv_domain_unpause(struct domain *d);
-void hv_domain_shutdown(struct domain *d, uint32_t reason);
+/* Marks d shut down with reason (once; later calls change nothing) and
+ * tells privileged domains (VIRQ_DOM_EXC). Returns true if this call shut
+ * it down, so the caller invokes hv->domain_shutdown exactly once. */
+bool hv_domain_shutdown(struct domain *d, uint32_t reason);
 /* Whether the scheduler may run d's vCPUs at all. */
 static inline bool hv_domain_runnable(const struct domain *d)
 {

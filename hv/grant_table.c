@@ -498,6 +498,16 @@ static int op_query_size(struct domain *d, struct arm_cpu *vcpu, uint32_t va)
     return hv_copy_to_guest(d, vcpu, va, &op, sizeof(op));
 }
 
+size_t hv_gnttab_op_size(uint32_t cmd)
+{
+    switch (cmd) {
+    case XEN_GNTTABOP_map_grant_ref: return sizeof(struct xen_gnttab_map_grant_ref);
+    case XEN_GNTTABOP_unmap_grant_ref: return sizeof(struct xen_gnttab_unmap_grant_ref);
+    case XEN_GNTTABOP_copy: return sizeof(struct xen_gnttab_copy);
+    default: return 0;
+    }
+}
+
 int hv_gnttab_op(struct domain *d, struct arm_cpu *vcpu, uint32_t cmd, uint32_t uop,
                  uint32_t count, uint32_t *done)
 {

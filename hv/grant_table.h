@@ -42,6 +42,7 @@
 #define HV_GRANT_TABLE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "cpu/cpu.h"
@@ -127,6 +128,9 @@ int hv_gnttab_add_to_physmap(struct domain *d, uint64_t idx, uint64_t gpfn);
  */
 int hv_gnttab_op(struct domain *d, struct arm_cpu *vcpu, uint32_t cmd, uint32_t uop,
                  uint32_t count, uint32_t *done);
+/* Size of one array element of a batched cmd (map, unmap, copy), else 0:
+ * what the dispatcher advances r1 by for each element done. */
+size_t hv_gnttab_op_size(uint32_t cmd);
 
 /* ---- the operations on host copies (each returns a GNTST_* status) ---- */
 

@@ -537,6 +537,23 @@ struct xen_sched_shutdown {
 };
 XEN_ABI_SIZE(xen_sched_shutdown, 4);
 
+struct xen_sched_poll {
+    _Alignas(8) uint64_t ports;     /* guest handle of evtchn_port_t[nr_ports] */
+    uint32_t nr_ports;
+    _Alignas(8) uint64_t timeout;   /* absolute system time in ns; 0: none */
+};
+XEN_ABI_CHECK(xen_sched_poll, nr_ports, 8);
+XEN_ABI_CHECK(xen_sched_poll, timeout, 16);
+XEN_ABI_SIZE(xen_sched_poll, 24);
+#define XEN_SCHED_POLL_MAX_PORTS 128u  /* Xen refuses more (common/sched/core.c) */
+
+struct xen_sched_remote_shutdown {
+    uint16_t domain_id;
+    uint32_t reason;
+};
+XEN_ABI_CHECK(xen_sched_remote_shutdown, reason, 4);
+XEN_ABI_SIZE(xen_sched_remote_shutdown, 8);
+
 /* ---- console_io, xen_version, hvm_op, vm_assist (doc 4.2-4.4, 4.9) ---- */
 
 #define XEN_CONSOLEIO_write 0u
@@ -560,6 +577,26 @@ struct xen_feature_info {
 };
 XEN_ABI_SIZE(xen_feature_info, 8);
 
+/* XENVER_compile_info (include/xen/interface/version.h). */
+struct xen_compile_info {
+    char compiler[64];
+    char compile_by[16];
+    char compile_domain[32];
+    char compile_date[32];
+};
+XEN_ABI_SIZE(xen_compile_info, 144);
+
+#define XEN_EXTRAVERSION_LEN 16u    /* xen_extraversion_t */
+#define XEN_CAPABILITIES_LEN 1024u  /* xen_capabilities_info_t */
+#define XEN_CHANGESET_LEN 64u       /* xen_changeset_info_t */
+#define XEN_DOMAIN_HANDLE_LEN 16u   /* xen_domain_handle_t (a UUID) */
+
+/* XENVER_platform_parameters: xen_ulong_t virt_start, 64-bit on ARM. */
+struct xen_platform_parameters {
+    _Alignas(8) uint64_t virt_start;
+};
+XEN_ABI_SIZE(xen_platform_parameters, 8);
+
 /* XENFEAT_* bit numbers (include/xen/interface/features.h, doc 4.2). */
 #define XEN_FEAT_writable_page_tables 0
 #define XEN_FEAT_auto_translated_physmap 2
@@ -582,6 +619,9 @@ enum xen_hvm_param_index {
     XEN_HVM_PARAM_CONSOLE_PFN = 17,
     XEN_HVM_PARAM_CONSOLE_EVTCHN = 18,
 };
+/* Indices 0..39 exist (HVM_NR_PARAMS is 40 since Xen 4.15, whose index 39
+ * is VMTRACE_PT_SIZE); anything above is -EINVAL. */
+#define XEN_HVM_NR_PARAMS 40u
 
 struct xen_hvm_param {
     uint16_t domid;
@@ -595,5 +635,203 @@ XEN_ABI_SIZE(xen_hvm_param, 16);
 #define XEN_VMASST_CMD_enable 0u
 #define XEN_VMASST_CMD_disable 1u
 #define XEN_VMASST_TYPE_runstate_update_flag 5u
+
+/* ---- PV console ring (include/xen/interface/io/console.h, doc 8) ---- */
+
+#define XENCONS_IN_SIZE 1024u
+#define XENCONS_OUT_SIZE 2048u
+
+struct xencons_interface {
+    char in[XENCONS_IN_SIZE];       /* back-end -> guest */
+    char out[XENCONS_OUT_SIZE];     /* guest -> back-end */
+    uint32_t in_cons, in_prod;      /* guest writes in_cons */
+    uint32_t out_cons, out_prod;    /* guest writes out_prod */
+};
+XEN_ABI_CHECK(xencons_interface, out, 1024);
+XEN_ABI_CHECK(xencons_interface, in_cons, 3072);
+XEN_ABI_CHECK(xencons_interface, in_prod, 3076);
+XEN_ABI_CHECK(xencons_interface, out_cons, 3080);
+XEN_ABI_CHECK(xencons_interface, out_prod, 3084);
+XEN_ABI_SIZE(xencons_interface, 3088);
+
+/* ---- HVC #0: SMCCC / PSCI 0.2 (include/uapi/linux/psci.h, doc 3.6) ---- */
+
+#define PSCI_0_2_FN_PSCI_VERSION 0x84000000u
+#define PSCI_0_2_FN_CPU_SUSPEND 0x84000001u
+#define PSCI_0_2_FN_CPU_OFF 0x84000002u
+#define PSCI_0_2_FN_CPU_ON 0x84000003u
+#define PSCI_0_2_FN_AFFINITY_INFO 0x84000004u
+#define PSCI_0_2_FN_MIGRATE_INFO_TYPE 0x84000006u
+#define PSCI_0_2_FN_SYSTEM_OFF 0x84000008u
+#define PSCI_0_2_FN_SYSTEM_RESET 0x84000009u
+#define PSCI_1_0_FN_PSCI_FEATURES 0x8400000Au
+
+#define PSCI_VERSION_0_2 0x00000002u        /* major << 16 | minor */
+#define PSCI_MIGRATE_TOS_MP 2u              /* MIGRATE_INFO_TYPE: none needed */
+#define PSCI_AFFINITY_ON 0u
+#define PSCI_AFFINITY_OFF 1u
+
+enum psci_return {
+    PSCI_SUCCESS = 0,
+    PSCI_NOT_SUPPORTED = -1,
+    PSCI_INVALID_PARAMS = -2,
+    PSCI_DENIED = -3,
+    PSCI_ALREADY_ON = -4,
+    PSCI_ON_PENDING = -5,
+    PSCI_INTERNAL_FAILURE = -6,
+};
+
+/* ---- the armhv toolstack hypercall (domctl, number 36) ----
+ *
+ * Not Xen's domctl: the project's own small ABI for Dom0's toolstack shell
+ * (docs/hypervisor.md, "Toolstack hypercall (domctl)"). r0 = guest VA of a
+ * struct armhv_domctl; the hypervisor copies it in, runs cmd on the domain
+ * named by domid and copies the whole struct back (only on success, or for
+ * -XEN_EFAULT not at all). Only a privileged caller (Dom0) may use it: a
+ * DomU gets -XEN_EPERM before anything else is looked at. A mismatching
+ * interface_version gives -XEN_EACCES, an unknown cmd -XEN_ENOSYS.
+ *
+ * Layout (AAPCS: uint64_t is 8-byte aligned; identical for the host and an
+ * arm-none-eabi guest, checked below; the guest keeps its own copy in
+ * firmware/minios/include/armhv_domctl.h):
+ *
+ *   off size  field
+ *     0   4   cmd                  ARMHV_DOMCTL_*
+ *     4   4   interface_version    ARMHV_DOMCTL_VERSION
+ *     8   2   domid                target (or, for getinfo, first id to look at)
+ *    10   2   pad0                 ignored
+ *    12   4   pad1                 ignored
+ *    16  96   u                    per-command payload (union, 8-aligned)
+ *   size 112
+ *
+ *   u.create        (cmd 1)  0 char name[32] IN ([domain NAME] section,
+ *                                 NUL-terminated within 32 bytes)
+ *                           32 uint16_t domid OUT
+ *   destroy/pause/unpause (2,3,4): no payload; domid names the target
+ *   u.getinfo       (cmd 5)  0 uint16_t domid OUT (the domain found)
+ *                            2 uint16_t pad
+ *                            4 uint32_t state OUT (ARMHV_DOMSTATE_*)
+ *                            8 uint32_t flags OUT (ARMHV_DOMINFO_*)
+ *                           12 uint32_t shutdown_reason OUT (XEN_SHUTDOWN_*)
+ *                           16 uint32_t nr_vcpus OUT
+ *                           20 uint32_t max_vcpus OUT
+ *                           24 uint64_t memory_kb OUT
+ *                           32 char name[32] OUT (NUL-terminated)
+ *                           64 uint64_t instructions OUT (retired by its vCPUs)
+ *                           72 uint64_t hypercalls OUT (all numbers)
+ *                           80 uint64_t events_sent OUT
+ *                           88 uint64_t world_switches OUT
+ *   u.console_read  (cmd 6)  0 uint64_t offset IN/OUT (running byte count)
+ *                            8 uint64_t buffer IN (guest handle: low 32 bits
+ *                                 are the VA, upper 32 ignored)
+ *                           16 uint32_t len IN (buffer size)
+ *                           20 uint32_t bytes OUT (copied)
+ *   u.console_write (cmd 7)  0 uint64_t buffer IN (guest handle, as above)
+ *                            8 uint32_t len IN
+ *                           12 uint32_t bytes OUT (accepted)
+ */
+#define ARMHV_DOMCTL_VERSION 0x41480001u   /* "AH", version 1 */
+
+enum armhv_domctl_cmd {
+    ARMHV_DOMCTL_create = 1,
+    ARMHV_DOMCTL_destroy = 2,
+    ARMHV_DOMCTL_pause = 3,
+    ARMHV_DOMCTL_unpause = 4,
+    ARMHV_DOMCTL_getinfo = 5,
+    ARMHV_DOMCTL_console_read = 6,
+    ARMHV_DOMCTL_console_write = 7,
+};
+
+/* getinfo.state: the domain's life-cycle state. */
+enum armhv_domstate {
+    ARMHV_DOMSTATE_running = 0,
+    ARMHV_DOMSTATE_paused = 1,
+    ARMHV_DOMSTATE_blocked = 2,
+    ARMHV_DOMSTATE_shutdown = 3,
+    ARMHV_DOMSTATE_dying = 4,
+};
+
+/* getinfo.flags */
+#define ARMHV_DOMINFO_dying (1u << 0)
+#define ARMHV_DOMINFO_shutdown (1u << 1)
+#define ARMHV_DOMINFO_paused (1u << 2)
+#define ARMHV_DOMINFO_blocked (1u << 3)
+#define ARMHV_DOMINFO_privileged (1u << 4)
+
+#define ARMHV_DOMCTL_NAME_MAX 32u
+
+struct armhv_domctl_create {
+    char name[ARMHV_DOMCTL_NAME_MAX];
+    uint16_t domid;
+};
+
+struct armhv_domctl_getinfo {
+    uint16_t domid;
+    uint16_t pad;
+    uint32_t state;
+    uint32_t flags;
+    uint32_t shutdown_reason;
+    uint32_t nr_vcpus;
+    uint32_t max_vcpus;
+    _Alignas(8) uint64_t memory_kb;
+    char name[ARMHV_DOMCTL_NAME_MAX];
+    _Alignas(8) uint64_t instructions;
+    _Alignas(8) uint64_t hypercalls;
+    _Alignas(8) uint64_t events_sent;
+    _Alignas(8) uint64_t world_switches;
+};
+
+struct armhv_domctl_console_read {
+    _Alignas(8) uint64_t offset;
+    _Alignas(8) uint64_t buffer;
+    uint32_t len;
+    uint32_t bytes;
+};
+
+struct armhv_domctl_console_write {
+    _Alignas(8) uint64_t buffer;
+    uint32_t len;
+    uint32_t bytes;
+};
+
+struct armhv_domctl {
+    uint32_t cmd;
+    uint32_t interface_version;
+    uint16_t domid;
+    uint16_t pad0;
+    uint32_t pad1;
+    union {
+        struct armhv_domctl_create create;
+        struct armhv_domctl_getinfo getinfo;
+        struct armhv_domctl_console_read console_read;
+        struct armhv_domctl_console_write console_write;
+        _Alignas(8) uint8_t raw[96];
+    } u;
+};
+XEN_ABI_CHECK(armhv_domctl_create, domid, 32);
+XEN_ABI_SIZE(armhv_domctl_create, 34);
+XEN_ABI_CHECK(armhv_domctl_getinfo, state, 4);
+XEN_ABI_CHECK(armhv_domctl_getinfo, flags, 8);
+XEN_ABI_CHECK(armhv_domctl_getinfo, shutdown_reason, 12);
+XEN_ABI_CHECK(armhv_domctl_getinfo, nr_vcpus, 16);
+XEN_ABI_CHECK(armhv_domctl_getinfo, max_vcpus, 20);
+XEN_ABI_CHECK(armhv_domctl_getinfo, memory_kb, 24);
+XEN_ABI_CHECK(armhv_domctl_getinfo, name, 32);
+XEN_ABI_CHECK(armhv_domctl_getinfo, instructions, 64);
+XEN_ABI_CHECK(armhv_domctl_getinfo, hypercalls, 72);
+XEN_ABI_CHECK(armhv_domctl_getinfo, events_sent, 80);
+XEN_ABI_CHECK(armhv_domctl_getinfo, world_switches, 88);
+XEN_ABI_SIZE(armhv_domctl_getinfo, 96);
+XEN_ABI_CHECK(armhv_domctl_console_read, buffer, 8);
+XEN_ABI_CHECK(armhv_domctl_console_read, len, 16);
+XEN_ABI_CHECK(armhv_domctl_console_read, bytes, 20);
+XEN_ABI_SIZE(armhv_domctl_console_read, 24);
+XEN_ABI_CHECK(armhv_domctl_console_write, len, 8);
+XEN_ABI_CHECK(armhv_domctl_console_write, bytes, 12);
+XEN_ABI_SIZE(armhv_domctl_console_write, 16);
+XEN_ABI_CHECK(armhv_domctl, interface_version, 4);
+XEN_ABI_CHECK(armhv_domctl, domid, 8);
+XEN_ABI_CHECK(armhv_domctl, u, 16);
+XEN_ABI_SIZE(armhv_domctl, 112);
 
 #endif

@@ -8,6 +8,17 @@
  * Unmapped physical addresses read as zero and ignore writes, as on the
  * real Versatile/Versatile Express buses; such accesses are logged under
  * the "unimp" trace class.
+ *
+ * Aliases. A RAM region may show host memory that another region (in this
+ * or another address space) already owns: a hypervisor domain's RAM is a
+ * window onto the board's RAM, and a grant mapping shows one page of
+ * another domain's RAM. Every region of RAM/ROM hangs off a struct
+ * aspace_backing (the host memory, its code-page marks, and the list of
+ * every window onto it), so code-page tracking stays exact across
+ * aliases: a page marked as code is marked through every window (its
+ * write TLB tags are dropped in every CPU of every address space that
+ * maps it), and a store through any window resets the decoded blocks of
+ * that page in every address space that maps it.
  */
 #ifndef MMU_ASPACE_H
 #define MMU_ASPACE_H
@@ -38,16 +49,35 @@ struct mem_region {
     void *opaque;
     const char *name;
     uint8_t *code_pages;           /* RAM/ROM: 1 per page holding decoded code */
+    struct aspace_backing *backing; /* RAM/ROM: the host memory host points into */
 };
 
-#define ASPACE_MAX_REGIONS 96
+/* One window onto a backing: [base, base + size) of as shows
+ * [offset, offset + size) of the backing's memory. */
+struct aspace_window {
+    struct aspace *as;
+    uint64_t base;
+    uint64_t offset;
+    uint64_t size;
+};
+
+struct aspace_backing {
+    uint8_t *host;
+    uint64_t size;
+    uint8_t *code_pages;            /* 1 per page holding decoded code (any window) */
+    struct aspace_window *window;
+    unsigned window_count, window_cap;
+};
+
+/* page_map holds region index + 1 in a byte: at most 255 regions. */
+#define ASPACE_MAX_REGIONS 255
 #define ASPACE_MAX_CPUS 8
 #define ASPACE_L1_BITS 10          /* 4 MiB per first-level entry */
 #define ASPACE_L2_ENTRIES 1024     /* 4 KiB pages per first-level entry */
 
 struct aspace {
     struct mem_region region[ASPACE_MAX_REGIONS];
-    unsigned region_count;
+    unsigned region_count;         /* slots in use or freed (size 0) */
     /* page -> region index + 1 (0 = unmapped), allocated per 4 MiB on demand */
     uint8_t *page_map[1u << ASPACE_L1_BITS];
     struct decode_cache dcache;
@@ -65,8 +95,28 @@ int aspace_add_ram(struct aspace *as, uint64_t base, uint64_t size, const char *
 int aspace_add_rom(struct aspace *as, uint64_t base, uint64_t size, const char *name);
 int aspace_add_mmio(struct aspace *as, uint64_t base, uint64_t size,
                     const struct mmio_ops *ops, void *opaque, const char *name);
+/*
+ * Maps [base, base+size) of as onto the RAM at [src_pa, src_pa+size) of src
+ * (which must lie inside one RAM region of src; src may be as). The memory
+ * is shared, not copied, and stays allocated until its last window goes.
+ * Returns 0, -EINVAL (not RAM in src, overlap, misaligned), -ENOMEM, -ENOSPC.
+ */
+int aspace_add_ram_alias(struct aspace *as, uint64_t base, uint64_t size,
+                         struct aspace *src, uint64_t src_pa, const char *name);
+/* The same, read-only: the window is ROM (stores are ignored), e.g. a
+ * read-only grant mapping. */
+int aspace_add_rom_alias(struct aspace *as, uint64_t base, uint64_t size,
+                         struct aspace *src, uint64_t src_pa, const char *name);
+/*
+ * Removes the region that starts at base and is size bytes long (a grant
+ * mapping being undone): its pages become unmapped, their decoded blocks
+ * in this space are reset and every attached CPU's TLB is flushed.
+ * Returns 0, or -ENOENT when no region has exactly that base and size.
+ */
+int aspace_remove(struct aspace *as, uint64_t base, uint64_t size);
 /* Registers a CPU so code-page tracking can reach its TLB. */
 int aspace_attach_cpu(struct aspace *as, struct arm_cpu *cpu);
+void aspace_detach_cpu(struct aspace *as, struct arm_cpu *cpu);
 
 static inline struct mem_region *aspace_find(const struct aspace *as, uint64_t pa)
 {

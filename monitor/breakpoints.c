@@ -136,7 +136,7 @@ void mon_bp_clear_temporary(struct monitor *mon)
 void mon_bp_note_stop(struct monitor *mon)
 {
     struct mon_breakpoints *t = bp_table(mon);
-    const struct arm_cpu *cpu = &mon->machine->cpu[0];
+    const struct arm_cpu *cpu = machine_current_cpu(mon->machine);
     t->resume_valid = true;
     t->resume_icount = cpu->icount;
     t->resume_pc = cpu->r[15];
@@ -195,7 +195,8 @@ enum machine_stop_reason mon_bp_check(void *opaque, struct arm_cpu *cpu)
         if (hit.index < t->watch_count) {
             unsigned slot = t->watch_slot[hit.index];
             t->hit_cond_error = false;
-            if (condition_holds(mon, cpu, &t->bp[slot])) {
+            if (mon_hv_breakpoint_applies(mon, &t->bp[slot], cpu) &&
+                condition_holds(mon, cpu, &t->bp[slot])) {
                 t->watch_hit = hit;
                 return stop_on(mon, cpu, slot, STOP_WATCHPOINT);
             }
@@ -213,6 +214,8 @@ enum machine_stop_reason mon_bp_check(void *opaque, struct arm_cpu *cpu)
         unsigned slot = t->break_slot[i];
         const struct mon_bp *bp = &t->bp[slot];
         if (bp->physical ? !have_pa || bp->addr != pa : bp->addr != pc)
+            continue;
+        if (!mon_hv_breakpoint_applies(mon, bp, cpu))
             continue;
         t->hit_cond_error = false;
         if (!condition_holds(mon, cpu, bp))
@@ -288,6 +291,11 @@ static void list_breakpoints(struct monitor *mon)
             snprintf(len, sizeof(len), " len %u", bp->len);
             strncat(addr, len, sizeof(addr) - strlen(addr) - 1);
         }
+        if (bp->per_domain) {
+            char dom[24];
+            snprintf(dom, sizeof(dom), " (dom%u)", bp->domid);
+            strncat(addr, dom, sizeof(addr) - strlen(addr) - 1);
+        }
         fprintf(mon->out, "%-4u %-6s %-32s %5" PRIu64 "  %s\n", bp->id, kind, addr, bp->hits,
                 bp->cond[0] ? bp->cond : "-");
     }
@@ -321,13 +329,17 @@ int cmd_break(struct monitor *mon, int argc, char **argv)
     bp.addr &= ~1u;     /* a Thumb address with its interworking bit */
     if (parse_if(mon, argc, argv, 2, bp.cond, sizeof(bp.cond)) < 0)
         return -1;
+    mon_hv_scope_breakpoint(mon, &bp);
     int slot = mon_bp_add(mon, &bp);
     if (slot < 0)
         return -1;
     char where[200];
     mon_format_addr(mon, bp.addr, where, sizeof(where));
-    fprintf(mon->out, "breakpoint %u at %s%s%s%s\n", mon->bp.bp[slot].id,
+    fprintf(mon->out, "breakpoint %u at %s%s%s%s", mon->bp.bp[slot].id,
             bp.physical ? "pa:" : "", where, bp.cond[0] ? " if " : "", bp.cond);
+    if (bp.per_domain)
+        fprintf(mon->out, " in domain %u", bp.domid);
+    fputc('\n', mon->out);
     return 0;
 }
 
@@ -364,15 +376,19 @@ int cmd_watch(struct monitor *mon, int argc, char **argv)
         return -1;
     if ((uint64_t)bp.addr + bp.len > (bp.physical ? UINT64_MAX : 0x100000000ull))
         return mon_error(mon, "watch: range passes the end of the address space");
+    mon_hv_scope_breakpoint(mon, &bp);
     int slot = mon_bp_add(mon, &bp);
     if (slot < 0)
         return -1;
     char where[200];
     mon_format_addr(mon, bp.addr, where, sizeof(where));
     static const char *const acc[4] = { "", "read", "write", "read/write" };
-    fprintf(mon->out, "watchpoint %u: %s of %u byte%s at %s%s%s%s\n", mon->bp.bp[slot].id,
+    fprintf(mon->out, "watchpoint %u: %s of %u byte%s at %s%s%s%s", mon->bp.bp[slot].id,
             acc[bp.access & 3], bp.len, bp.len == 1 ? "" : "s", bp.physical ? "pa:" : "",
             where, bp.cond[0] ? " if " : "", bp.cond);
+    if (bp.per_domain)
+        fprintf(mon->out, " in domain %u", bp.domid);
+    fputc('\n', mon->out);
     return 0;
 }
 

@@ -45,6 +45,10 @@ struct mon_bp {
     unsigned access;        /* watch: MMU_WATCH_READ | MMU_WATCH_WRITE */
     char cond[MON_COND_MAX];/* "" = always */
     uint64_t hits;          /* stops it caused */
+    /* Under the hypervisor: only vCPUs of domain domid stop (each domain
+     * has its own virtual and guest-physical addresses). */
+    bool per_domain;
+    uint16_t domid;
 };
 
 struct mon_breakpoints {

@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "hv/domain.h"
 #include "mmu/mmu.h"
 #include "monitor/internal.h"
 
@@ -238,6 +239,10 @@ int cmd_regs(struct monitor *mon, int argc, char **argv)
     (void)argv;
     if (argc > 1)
         return mon_error(mon, "regs takes no arguments (print REG shows one)");
+    unsigned vcpu;
+    const struct domain *d = mon_hv_cpu_domain(mon, mon_cpu(mon), &vcpu);
+    if (d)
+        fprintf(mon->out, "domain %u (%s) vcpu%u\n", d->domid, d->name, vcpu);
     monitor_print_regs(mon->out, mon_cpu(mon));
     return 0;
 }
@@ -300,9 +305,16 @@ int cmd_step(struct monitor *mon, int argc, char **argv)
     if (machine_done(mon))
         return -1;
     struct arm_cpu *cpu = mon_cpu(mon);
-    uint64_t before = cpu->icount;
-    enum machine_stop_reason why = mon_run(mon, count);
-    uint64_t done = cpu->icount - before;
+    uint64_t before = cpu->icount, done;
+    enum machine_stop_reason why;
+    if (mon->hv) {
+        /* Under the hypervisor the steps are the selected vCPU's. */
+        why = mon_hv_step(mon, count, &done);
+        cpu = mon_cpu(mon);
+    } else {
+        why = mon_run(mon, count);
+        done = cpu->icount - before;
+    }
     char where[200];
     mon_format_addr(mon, cpu->r[15], where, sizeof(where));
     fprintf(mon->out, "stepped %" PRIu64 " instruction%s; pc=%s %s mode=%s\n", done,
@@ -321,6 +333,7 @@ static int run_to(struct monitor *mon, uint32_t addr, const char *cond)
     struct mon_bp bp = { .kind = MON_BP_BREAK, .addr = addr, .temporary = true };
     if (cond)
         snprintf(bp.cond, sizeof(bp.cond), "%s", cond);
+    mon_hv_scope_breakpoint(mon, &bp);
     if (mon_bp_add(mon, &bp) < 0)
         return -1;
     return mon_resume(mon);
@@ -393,6 +406,9 @@ int cmd_stop(struct monitor *mon, int argc, char **argv)
 int cmd_cpu(struct monitor *mon, int argc, char **argv)
 {
     struct machine *m = mon->machine;
+    if (mon->hv)
+        return mon_error(mon, "the board's CPUs run the hypervisor's vCPUs: pick one with "
+                         "domain N and vcpu N");
     if (argc > 1) {
         uint64_t n;
         if (mon_parse_number(argv[1], &n) < 0 || n >= m->cpu_count)

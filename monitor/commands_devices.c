@@ -111,7 +111,9 @@ int cmd_irq(struct monitor *mon, int argc, char **argv)
     bool all = argc > 1 && strcmp(argv[1], "all") == 0;
     if (argc > 2 || (argc == 2 && !all))
         return mon_error(mon, "usage: irq [all]");
-    for (unsigned i = 0; i < m->cpu_count; i++) {
+    /* Under the hypervisor: the selected domain's vCPUs and vGIC first;
+     * the board's own CPU never runs then. */
+    for (unsigned i = mon_hv_irq(mon) ? m->cpu_count : 0; i < m->cpu_count; i++) {
         const struct arm_cpu *cpu = &m->cpu[i];
         uint32_t cpsr = cpu_get_cpsr(cpu);
         fprintf(mon->out, "cpu%u: IRQ input %u (%s), FIQ input %u (%s)%s\n", i, cpu->irq_line,
@@ -209,7 +211,7 @@ int cmd_stats(struct monitor *mon, int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     uint64_t now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
     uint64_t session_ns = now - mon->start_ns;
-    uint64_t session_insns = m->cpu[0].icount - mon->start_icount;
+    uint64_t session_insns = machine_instructions(m) - mon->start_icount;
     fprintf(mon->out, "session: %" PRIu64 " instructions in %.3f s host time (%.1f MIPS "
             "including time stopped in the monitor); virtual time %.6f s\n", session_insns,
             (double)session_ns / 1e9, mips(session_insns, session_ns),
@@ -237,6 +239,7 @@ int cmd_stats(struct monitor *mon, int argc, char **argv)
     fprintf(mon->out, "decode cache: %" PRIu64 " blocks, %" PRIu64 " decodes, %" PRIu64
             " page invalidations by stores\n", dc->blocks, dc->decodes, dc->invalidations);
     fprintf(mon->out, "unmapped physical accesses: %" PRIu64 "\n", m->as.unmapped_accesses);
+    mon_hv_stats(mon);
     if (m->debug_single_step)
         fputs("note: breakpoints are set, so the machine runs one instruction at a time\n",
               mon->out);

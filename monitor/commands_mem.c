@@ -19,7 +19,7 @@ static int read_mem(struct monitor *mon, bool physical, uint32_t addr, void *buf
 {
     if (!physical)
         return cpu_debug_read(mon_cpu(mon), addr, buf, len);
-    return aspace_read_bytes(&mon->machine->as, addr, buf, len);
+    return aspace_read_bytes(mon_mmu(mon)->as, addr, buf, len);
 }
 
 int mon_disas_at(struct monitor *mon, uint32_t va, bool thumb, struct mon_insn *insn)
@@ -302,6 +302,8 @@ int cmd_walk(struct monitor *mon, int argc, char **argv)
     print_perms(mon->out, "privileged", t.can_read_priv, t.can_write_priv, t.can_exec_priv);
     print_perms(mon->out, "user", t.can_read_user, t.can_write_user, t.can_exec_user);
     fputc('\n', mon->out);
+    if (mon_hv_walk_stage2(mon, t.pa))
+        return 0;
     struct mem_region *r = aspace_find(&mon->machine->as, t.pa);
     if (r)
         fprintf(mon->out, "  PA 0x%08" PRIx64 " is %s '%s'\n", t.pa,
@@ -350,7 +352,7 @@ int cmd_tlb(struct monitor *mon, int argc, char **argv)
             code[0] = e->tag_exec == page && e->code[0] ? 'A' : '-';
             code[1] = e->tag_exec == page && e->code[1] ? 'T' : '-';
             uint64_t pa = (uint64_t)e->phys_page << TLB_PAGE_SHIFT;
-            const struct mem_region *r = aspace_find(&mon->machine->as, pa);
+            const struct mem_region *r = aspace_find(mon_mmu(mon)->as, pa);
             char sym[160];
             symtab_format(&mon->syms, page, sym, sizeof(sym));
             fprintf(mon->out, "%-4s %03x  %08x  %08" PRIx64 "  %s  %s  %s     %s%s%s%s\n",

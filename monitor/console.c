@@ -15,6 +15,7 @@
 #include <readline/readline.h>
 
 #include "monitor/expr.h"
+#include "monitor/internal.h"
 
 /* ---- completion ---- */
 
@@ -25,6 +26,7 @@ static const char *const on_off[] = { "on", "off", NULL };
 static const char *const walk_words[] = { "r", "w", "x", "user", NULL };
 static const char *const watch_words[] = { "r", "w", "rw", "if", NULL };
 static const char *const info_words[] = { "break", NULL };
+static const char *const xenstore_words[] = { "ls", "read", "write", "watch", "unwatch", NULL };
 
 /* The index-th entry of list starting with text, or NULL. */
 static const char *nth_in_list(const char *const *list, const char *text, int *index)
@@ -80,6 +82,20 @@ char *monitor_complete(struct monitor *mon, const char *line, int word_start,
     if (strcmp(cmd, "info") == 0) {
         hit = nth_in_list(info_words, text, &index);
         return hit ? strdup(hit) : NULL;
+    }
+    if (strcmp(cmd, "xenstore") == 0) {
+        hit = arg == 1 ? nth_in_list(xenstore_words, text, &index) : NULL;
+        return hit ? strdup(hit) : NULL;
+    }
+    if ((strcmp(cmd, "domain") == 0 || strcmp(cmd, "evtchn") == 0 ||
+         strcmp(cmd, "grants") == 0 || strcmp(cmd, "rings") == 0) && arg == 1) {
+        /* Domain names (commands_hv.c), then `auto` for domain. */
+        for (unsigned i = 0; (hit = mon_hv_domain_name(mon, i)); i++)
+            if (strncmp(hit, text, len) == 0 && index-- == 0)
+                return strdup(hit);
+        if (strcmp(cmd, "domain") == 0 && strncmp("auto", text, len) == 0 && index == 0)
+            return strdup("auto");
+        return NULL;
     }
     if (strcmp(cmd, "symbols") == 0 || strcmp(cmd, "screendump") == 0)
         return rl_filename_completion_function(text, index);

@@ -12,14 +12,21 @@
 
 #define MON_MAX_ARGS 32
 
+/* Under the hypervisor: the selected vCPU (commands_hv.c). */
+struct arm_cpu *mon_hv_cpu(struct monitor *mon);
+
 static inline struct arm_cpu *mon_cpu(struct monitor *mon)
 {
-    return &mon->machine->cpu[mon->cpu_index];
+    if (mon->hv)
+        return mon_hv_cpu(mon);
+    /* CPU 0 is the default. */
+    return mon->cpu_index ? &mon->machine->cpu[mon->cpu_index]
+                          : machine_current_cpu(mon->machine);
 }
 
 static inline struct mmu_context *mon_mmu(struct monitor *mon)
 {
-    return &mon->machine->mmu[mon->cpu_index];
+    return mon_cpu(mon)->mem_opaque;
 }
 
 /* Prints "error: ..." on mon->out; returns -1. */
@@ -78,5 +85,47 @@ int cmd_irq(struct monitor *mon, int argc, char **argv);
 int cmd_trace(struct monitor *mon, int argc, char **argv);
 int cmd_stats(struct monitor *mon, int argc, char **argv);
 int cmd_screendump(struct monitor *mon, int argc, char **argv);
+
+/* ---- the hypervisor (commands_hv.c); each is a no-op without one ---- */
+
+/* The domain whose vCPU cpu is (NULL: not a vCPU); *vcpu gets its number. */
+struct domain *mon_hv_cpu_domain(struct monitor *mon, const struct arm_cpu *cpu,
+                                 unsigned *vcpu);
+/* Runs the machine until the selected vCPU retired count instructions
+ * (other vCPUs run in between as the scheduler decides); *done gets how
+ * many it retired. */
+enum machine_stop_reason mon_hv_step(struct monitor *mon, uint64_t count, uint64_t *done);
+/* Scopes a new breakpoint to the selected domain when one was chosen with
+ * `domain` (always for temporary ones: next/until act on that vCPU). */
+void mon_hv_scope_breakpoint(struct monitor *mon, struct mon_bp *bp);
+/* Whether a scoped breakpoint applies to cpu. */
+bool mon_hv_breakpoint_applies(struct monitor *mon, const struct mon_bp *bp,
+                               const struct arm_cpu *cpu);
+/* After a breakpoint stop: select the vCPU that hit it. */
+void mon_hv_note_stop(struct monitor *mon);
+/* `walk`: prints the stage-2 step for an IPA; false without a hypervisor. */
+bool mon_hv_walk_stage2(struct monitor *mon, uint64_t ipa);
+/* Completion: the name of the n-th live domain, or NULL after the last. */
+const char *mon_hv_domain_name(struct monitor *mon, unsigned n);
+/* `irq`: the selected domain's vCPU inputs and vGIC; false without a
+ * hypervisor. */
+bool mon_hv_irq(struct monitor *mon);
+/* `stats`: per-domain figures. */
+void mon_hv_stats(struct monitor *mon);
+/* Reports `xenstore watch` paths whose subtree changed since the last look. */
+void mon_hv_poll_watches(struct monitor *mon);
+void mon_hv_destroy(struct monitor *mon);
+
+int cmd_domain(struct monitor *mon, int argc, char **argv);
+int cmd_vcpu(struct monitor *mon, int argc, char **argv);
+int cmd_domains(struct monitor *mon, int argc, char **argv);
+int cmd_evtchn(struct monitor *mon, int argc, char **argv);
+int cmd_grants(struct monitor *mon, int argc, char **argv);
+int cmd_xenstore(struct monitor *mon, int argc, char **argv);
+int cmd_rings(struct monitor *mon, int argc, char **argv);
+
+int cmd_savevm(struct monitor *mon, int argc, char **argv);
+int cmd_loadvm(struct monitor *mon, int argc, char **argv);
+int cmd_statehash(struct monitor *mon, int argc, char **argv);
 
 #endif

@@ -62,7 +62,9 @@ const struct monitor_command monitor_commands[] = {
       "only when the expression COND is non-zero when the PC gets there, e.g. `break "
       "0x8000 if r0 == 5` or `break main if [sp] != 0`. Without arguments, list "
       "breakpoints and watchpoints with their hit counts. While any breakpoint exists "
-      "the machine runs one instruction at a time (about a third of full speed).",
+      "the machine runs one instruction at a time (about a third of full speed). Under "
+      "the hypervisor a breakpoint set while a domain is selected (domain N) stops only "
+      "that domain's vCPUs.",
       cmd_break },
     { "watch", "[pa:]ADDR [LEN] [r|w|rw] [if COND]",
       "Set a watchpoint. The machine stops after an instruction reads (r), writes (w, the "
@@ -70,7 +72,8 @@ const struct monitor_command monitor_commands[] = {
       "ADDR, or physical with pa:ADDR (catching every alias). The report shows the "
       "access, the old and new value and the instruction. Watched pages lose their TLB "
       "fast path; the rest of memory runs at full speed. The page-table walker and the "
-      "monitor's own reads never hit.", cmd_watch },
+      "monitor's own reads never hit. Under the hypervisor, as for break, a watchpoint set "
+      "while a domain is selected is that domain's only.", cmd_watch },
     { "delete", "[N...]",
       "Delete breakpoints and watchpoints. By number (see info break), or all of them.",
       cmd_delete },
@@ -89,7 +92,8 @@ const struct monitor_command monitor_commands[] = {
       cmd_x },
     { "xp", "[/NFMT] PADDR",
       "Examine physical memory. RAM and ROM only (device registers are never read; use "
-      "devices NAME). The formats of x except i.", cmd_x },
+      "devices NAME). Under the hypervisor, the selected domain's guest-physical (IPA) "
+      "space. The formats of x except i.", cmd_x },
     { "disas", "[ADDR [N]] [arm|thumb]",
       "Disassemble with capstone. N instructions (default 10) at ADDR; without ADDR "
       "around the PC (ARM: from three instructions before it), then on from where the "
@@ -125,22 +129,99 @@ const struct monitor_command monitor_commands[] = {
       "Versatile SIC each line's input level, soft bit, enable, IRQ or FIQ routing or "
       "pass-through, and pending state; for a GIC each interrupt's enable, pending, "
       "active, priority, group, targets and trigger. Lines neither raised nor enabled are "
-      "listed only with `all`.", cmd_irq },
+      "listed only with `all`. Under the hypervisor first the selected domain's vCPU "
+      "inputs and its virtual GIC (event upcall PPI 31, virtual timer PPI 27), then the "
+      "board's controllers.", cmd_irq },
     { "trace", "[CLASS on|off [FILE]]",
-      "Switch trace classes on or off. CLASS is int (exceptions), mmio, irq, mmu, hv, "
-      "guest_errors, unimp, a comma list of them, or all. With FILE, traces go to that "
+      "Switch trace classes on or off. CLASS is int (exceptions), mmio, irq, mmu, hv "
+      "(hypercalls with arguments and results, event channels, grant maps, xenstore "
+      "requests, world switches; `hypercalls` is another name for it), guest_errors, "
+      "unimp, a comma list of them, or all. With FILE, traces go to that "
       "file from now on (otherwise where -D put them, stderr by default). Without "
       "arguments, show which classes are on.", cmd_trace },
     { "stats", "",
       "Show counters. Instructions and guest MIPS over the last run and the whole session, "
       "host seconds and virtual time, per CPU the instructions and exceptions by type, "
       "TLB fills, slow-path page walks and faults, the decode cache's blocks, decodes "
-      "and invalidations by stores.", cmd_stats },
+      "and invalidations by stores. Under the hypervisor also per domain: instructions, "
+      "hypercalls (total and the most frequent by name), traps, PSCI calls, world "
+      "switches, events sent, received and dropped, grant maps, unmaps and copies, "
+      "console bytes, and per vCPU the instructions, upcalls, exceptions and MMU "
+      "counters; and the scheduler's switches and idle skips.", cmd_stats },
     { "screendump", "FILE",
       "Write the display to a file. The CLCD's current frame, as PNG when FILE ends in "
       ".png, else as binary PPM.", cmd_screendump },
+    { "savevm", "FILE",
+      "Save the machine to FILE. CPU registers of every mode, CP15, VFP/NEON, the "
+      "exclusive monitor, RAM, every device's registers and FIFOs, virtual time and the "
+      "armed timer events, zlib-compressed. The file is written atomically (FILE.tmp, "
+      "fsync, rename): a crash leaves the old file or the new one. Disk images, the "
+      "terminal and breakpoints are not part of it. Refused for hypervisor configurations "
+      "for now, or when a device model has no snapshot support (the message names it).",
+      cmd_savevm },
+    { "loadvm", "FILE",
+      "Load a snapshot written by savevm. The machine must be the same board with the "
+      "same CPUs, memory size, devices and clock rate. Every field is checked before "
+      "anything changes: a corrupt, truncated, other-board or other-version file gives "
+      "an error and leaves the running machine as it was. Decoded code and TLBs are "
+      "dropped; the run goes on from the saved instruction.", cmd_loadvm },
+    { "statehash", "[sections]",
+      "Print a hash of the machine state. A 64-bit FNV-1a hash of exactly what savevm "
+      "would save (CPUs, RAM, devices, clock and events), and the instruction count, so "
+      "two runs can be compared: the same state gives the same hash. With `sections`, "
+      "also one hash and size per section (machine, clock, cpuN, ram, dev:NAME) to find "
+      "where two states differ.", cmd_statehash },
     { "cpu", "[N]",
-      "Select the CPU the other commands act on, or list the CPUs.", cmd_cpu },
+      "Select the CPU the other commands act on, or list the CPUs. On a bare board; under "
+      "the hypervisor use domain and vcpu.", cmd_cpu },
+    { "domain", "[N|NAME|auto]",
+      "Select the domain the other commands act on. Under the hypervisor regs, set, print, "
+      "step, next, until, x, xp, disas, walk and tlb act on one vCPU: vCPU 0 of the domain "
+      "chosen here (by id or name; vcpu N picks another). Breakpoints and watchpoints set "
+      "while a domain is selected stop only that domain's vCPUs (listed with (domN)), "
+      "because every domain has its own virtual and guest-physical addresses; step N counts "
+      "the selected vCPU's instructions while the other vCPUs run as scheduled. `auto` (the "
+      "start) follows the vCPU that runs now or ran last (Dom0's vCPU 0 before any ran), and "
+      "step N then counts the whole machine's instructions. A breakpoint hit selects the vCPU "
+      "that hit it. Without an argument, show the selection and the domains.", cmd_domain },
+    { "vcpu", "[N]",
+      "Select a vCPU of the selected domain, or list them. Each vCPU with its state (running, "
+      "waiting, offline), PC, mode and instruction count.", cmd_vcpu },
+    { "domains", "",
+      "List the hypervisor's domains. Id, name, state (running, blocked, paused, shutdown, "
+      "dying), RAM size, vCPUs, instructions retired, hypercalls, traps to the hypervisor, "
+      "world switches (times one of its vCPUs was switched in) and events sent and "
+      "received. The selected domain is marked *.", cmd_domains },
+    { "evtchn", "[DOM]",
+      "Show a domain's event channels. Every port in use: its state (unbound, interdomain, "
+      "virq, service), what it is bound to (the peer domain and port, the VIRQ, or the "
+      "hypervisor service: console or xenstore back-end), the vCPU it notifies, its pending "
+      "and masked bits read from the guest's shared_info, and how often it was sent and "
+      "delivered; then each vCPU's upcall_pending and pending_sel words. DOM is an id or a "
+      "name; the default is the selected domain.", cmd_evtchn },
+    { "grants", "[DOM]",
+      "Show a domain's grant table and the mappings of it. Each entry in use (read from the "
+      "table in the guest's RAM): ref, flags decoded (permit_access, readonly, reading, "
+      "writing), the grantee domid, the frame, and the hypervisor's pin counts; then the "
+      "mappings other domains hold of these grants (domain, handle, ref, where they mapped "
+      "it) and the mappings this domain holds of others' grants.", cmd_grants },
+    { "xenstore", "ls [PATH] | read PATH | write PATH VALUE | watch [PATH] | unwatch PATH",
+      "Inspect and change the xenstore. ls lists PATH (default /) and everything below it "
+      "with values and permissions (n0 = owner dom0, r1 = dom1 may read ...). read prints "
+      "one value; write sets one as Dom0 would, firing the guests' watches (the VALUE is "
+      "the rest of the line). watch PATH makes the monitor watch a subtree: whenever the "
+      "monitor gets control back (after step, cont, a breakpoint, a script's next command) "
+      "it prints each node added, changed or removed below PATH since it last looked (the "
+      "net change, not every intermediate write); unwatch PATH stops that. watch without "
+      "PATH lists the monitor's watches and how many watches each domain has registered.",
+      cmd_xenstore },
+    { "rings", "[DOM]",
+      "Show a domain's shared rings. The PV console ring (out: guest to hypervisor, in: "
+      "hypervisor to guest) and the xenstore ring (requests and responses) with producer "
+      "and consumer indexes and the bytes pending, their event channels; then each "
+      "split-driver ring found through a ring-ref key under the domain's xenstore "
+      "device/ directory (vbd, vif, ...): the grant ref, the frame, and the shared ring's "
+      "req_prod, rsp_prod and event indexes.", cmd_rings },
     { "set", "REG VALUE",
       "Write a register of the selected CPU. REG is any name regs and expressions know "
       "(r0-r15, sp, lr, pc, cpsr, spsr, sp_svc, r8_fiq, ...); VALUE is an expression. A "
@@ -243,7 +324,7 @@ static void note_resumed(struct monitor *mon)
 {
     mon->running = true;
     mon->resume_ns = host_ns();
-    mon->resume_icount = mon->machine->cpu[0].icount;
+    mon->resume_icount = machine_instructions(mon->machine);
 }
 
 void mon_note_stopped(struct monitor *mon)
@@ -252,7 +333,8 @@ void mon_note_stopped(struct monitor *mon)
         return;
     mon->running = false;
     mon->last_run_ns = host_ns() - mon->resume_ns;
-    mon->last_run_icount = mon->machine->cpu[0].icount - mon->resume_icount;
+    mon->last_run_icount = machine_instructions(mon->machine) - mon->resume_icount;
+    mon_hv_poll_watches(mon);
 }
 
 bool mon_machine_busy(struct monitor *mon)
@@ -304,11 +386,20 @@ void monitor_init(struct monitor *mon, struct machine *m, FILE *out)
     mon_disas_init(&mon->disas);
     mon_bp_init(mon);
     mon->start_ns = host_ns();
-    mon->start_icount = m->cpu[0].icount;
+    mon->start_icount = machine_instructions(m);
     /* The frontend runs the machine from here unless the monitor is
      * entered first: count that as the first run. */
     note_resumed(mon);
-    mon->next_x = mon->next_disas = m->cpu_count ? m->cpu[0].r[15] : 0;
+    mon->next_x = mon->next_disas = m->cpu_count ? machine_current_cpu(m)->r[15] : 0;
+    mon->sel_domid = -1;
+}
+
+void monitor_set_hv(struct monitor *mon, struct hv_system *hv)
+{
+    mon->hv = hv;
+    mon->sel_domid = -1;
+    if (hv)
+        mon->next_x = mon->next_disas = mon_cpu(mon)->r[15];
 }
 
 void monitor_destroy(struct monitor *mon)
@@ -321,6 +412,7 @@ void monitor_destroy(struct monitor *mon)
         for (unsigned i = 0; i < m->cpu_count; i++)
             mmu_set_watchpoints(&m->mmu[i], NULL, 0);
     }
+    mon_hv_destroy(mon);
     symtab_free(&mon->syms);
     mon_disas_close(&mon->disas);
     /* A trace file opened here stays open: the machine's trace may still
@@ -382,13 +474,17 @@ void monitor_report_stop(struct monitor *mon, enum machine_stop_reason why)
     case STOP_BREAKPOINT:
     case STOP_WATCHPOINT:
         mon_bp_report_hit(mon, out);
+        mon_hv_note_stop(mon);
         break;
     case STOP_SHUTDOWN:
         fprintf(out, "machine shut down: %s\n",
                 mon->machine->shutdown_why ? mon->machine->shutdown_why : "guest request");
         break;
     case STOP_HALTED:
-        fprintf(out, "cpu%u waits for an interrupt and no event is pending\n", cpu->index);
+        if (mon->hv)
+            fputs("every vCPU waits for an interrupt and no event is pending\n", out);
+        else
+            fprintf(out, "cpu%u waits for an interrupt and no event is pending\n", cpu->index);
         break;
     case STOP_REQUESTED:
         fputs("stopped\n", out);
@@ -468,8 +564,13 @@ void monitor_write_reference(FILE *out)
           "commands; a failing command exits with status 1), or a local socket with\n"
           "`-monitor unix:PATH` (or `-monitor tcp:127.0.0.1:PORT`; one client at a\n"
           "time, e.g. `socat - UNIX-CONNECT:PATH`). On a terminal it has line editing,\n"
-          "history and tab completion of commands, registers, device names and\n"
-          "symbols.\n"
+          "history and tab completion of commands, registers, device names, domain\n"
+          "names and symbols.\n"
+          "\n"
+          "Under the hypervisor (a board.cfg with `[hypervisor]`) the CPU commands act on\n"
+          "one vCPU, picked with `domain` and `vcpu`; `domains`, `evtchn`, `grants`,\n"
+          "`xenstore` and `rings` show the hypervisor's own state, `walk` adds the\n"
+          "stage-2 step and `stats` the per-domain counters.\n"
           "\n"
           "In a script, `cont`, `until` and `next` run the machine until it stops and\n"
           "the script goes on; interactively they resume the machine, and the monitor\n"

@@ -22,10 +22,22 @@
 #include "monitor/disas.h"
 #include "monitor/symbols.h"
 
+struct hv_system;
+struct mon_xs_watch;
+
 struct monitor {
     struct machine *machine;
     FILE *out;
-    unsigned cpu_index;      /* CPU the commands act on */
+    unsigned cpu_index;      /* CPU the commands act on (bare board) */
+    /*
+     * Under the hypervisor (monitor_set_hv): the vCPU the commands act on
+     * is vCPU sel_vcpu of domain sel_domid, chosen with `domain`/`vcpu`;
+     * sel_domid < 0 follows the vCPU that runs now (or ran last).
+     */
+    struct hv_system *hv;
+    int sel_domid;
+    unsigned sel_vcpu;
+    struct mon_xs_watch *xs_watches;    /* `xenstore watch` (commands_hv.c) */
     bool resume;             /* `cont` was given: the frontend runs the machine */
     bool quit;               /* `quit` was given */
     bool batch;              /* commands come from a script (see above) */
@@ -56,6 +68,9 @@ struct monitor_command {
 extern const struct monitor_command monitor_commands[];
 
 void monitor_init(struct monitor *mon, struct machine *m, FILE *out);
+/* Gives the monitor the hypervisor of a partitioned machine (domains,
+ * event channels, grants, xenstore, rings; vCPUs as what it acts on). */
+void monitor_set_hv(struct monitor *mon, struct hv_system *hv);
 void monitor_destroy(struct monitor *mon);
 /* Runs one command line; returns 0, or -1 after printing why it failed. */
 int monitor_execute(struct monitor *mon, const char *line);

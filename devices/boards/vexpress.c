@@ -32,6 +32,7 @@
 #include "devices/boards/vexpress.h"
 
 #include <errno.h>
+#include <string.h>
 
 #include "base/report.h"
 #include "devices/a9_mpcore.h"
@@ -565,6 +566,28 @@ static int ve_create(struct machine *m, const struct machine_config *cfg,
             return rc;
     }
     return 0;
+}
+
+int vexpress_device_irqs(const char *board, const char *name, int *spi, int *spi2)
+{
+    const struct ve_variant *v = strcmp(board, ve_a9.board) == 0    ? &ve_a9
+                                 : strcmp(board, ve_a15.board) == 0 ? &ve_a15
+                                                                     : NULL;
+    if (!v)
+        return -ENOENT;
+    const struct ve_table *tables[] = { &v->motherboard, &v->daughterboard };
+    for (unsigned t = 0; t < 2; t++) {
+        for (unsigned i = 0; i < tables[t]->count; i++) {
+            const struct ve_slot *slot = &tables[t]->slot[i];
+            if (slot->model == VE_ABSENT || slot->model == VE_RAM ||
+                strcmp(slot->name, name) != 0)
+                continue;
+            *spi = slot->spi;
+            *spi2 = slot->spi2;
+            return 0;
+        }
+    }
+    return -ENOENT;
 }
 
 static int ve_a9_create(struct machine *m, const struct machine_config *cfg)
