@@ -39,9 +39,18 @@
  * bitfields, exclusives as LDREX/STREX sequences, CPS, SETEND, SRS, RFE,
  * banked MRS/MSR, ERET, hints). There GE, A and E are compared too.
  *
+ * Four more sets run on the Cortex-A15 pair with the floating-point unit
+ * enabled (unicorn_diff_vfp.h): vfp (VFPv4 data processing), fp-misc
+ * (core <-> extension register transfers, VMRS/VMSR, VLDR/VSTR/VLDM/VSTM,
+ * sequences, code patched by VSTR/VST1, and VFP/NEON instructions inside
+ * Thumb IT blocks), neon (Advanced SIMD
+ * data processing) and neon-ldst (element and structure loads and
+ * stores). They also set and compare D0-D31, the FPSCR and FPEXC.
+ *
  * Every case is generated from its own seed (run seed, set, index), so a
  * mismatch is reproduced alone with --only INDEX. Output ends with one line:
- *   unicorn-diff: arm N ok, thumb N ok, seq N ok, a15 N ok, M mismatches (seed S)
+ *   unicorn-diff: arm N ok, thumb N ok, seq N ok, a15 N ok, t2 N ok, vfp N ok,
+ *   fp-misc N ok, neon N ok, neon-ldst N ok, M mismatches (seed S)
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -82,6 +91,7 @@
 
 /* unicorn's exception numbers (QEMU target/arm/cpu.h) seen by UC_HOOK_INTR. */
 #define UC_EXCP_SWI 2
+#define UC_EXCP_DATA_ABORT 4
 #define UC_EXCP_BKPT 7
 
 /*
@@ -211,7 +221,9 @@ static const struct exclusion exclusions[] = {
       "8.0 also sets Q on the intermediate sum" },
     { "MRC p15 c0 ID reads on the Cortex-A15",
       "the MIDRs differ: armhv models r4p0 (0x414fc0f0), QEMU's cortex-a15 is r2p1" },
-    { "VFP and Advanced SIMD encodings", "tested by the VFP/NEON engineer's own tests" },
+    { "VFP and Advanced SIMD encodings in the a15 and t2 sets",
+      "the unit is disabled there (FPEXC.EN = 0); the vfp, fp-misc, neon and neon-ldst "
+      "sets cover them" },
     /* Thumb-2 (the t2 set): QEMU (unicorn 2.0.1) deviations */
     { "MSR CPSR_x / APSR with the E bit set in User mode",
       "ARM ARM: E is writable at any privilege (B9.3.12 CPSRWriteByInstr); QEMU 5.0 "
@@ -223,6 +235,59 @@ static const struct exclusion exclusions[] = {
       "last instruction of one",
       "unicorn stops at an exception instead of entering the vector, and its IT-block "
       "flag (no_exit_request) survives into ARM state; failing UDFs are generated" },
+    /*
+     * The floating-point sets (vfp, fp-misc, neon, neon-ldst; "(fp)"),
+     * enforced by fp_excluded() in unicorn_diff_vfp.h. UNPREDICTABLE
+     * encodings on which both emulators choose to UNDEF (VTBL/VTBX or
+     * VLDM/VSTM lists past the last register, ...) stay in.
+     */
+    { "VCVT between floating point and fixed point with imm4:i > size (fp)",
+      "frac_bits < 0: UNPREDICTABLE (DDI 0406C A8.8.309); armhv UNDEFs, QEMU converts" },
+    { "VSWP, VTRN, VUZP, VZIP with Vd == Vm (fp)",
+      "the results are UNKNOWN (DDI 0406C, the Operation of each: 'if d == m then ... "
+      "UNKNOWN'); armhv and QEMU differ (VTRN.16)" },
+    { "VLD1-VLD4/VST1-VST4 whose register list runs past D31 (fp)",
+      "UNPREDICTABLE (DDI 0406C A8.8.320 ff.: 'd+regs > 32', 'd2/d3/d4 > 31'); QEMU 5.0 "
+      "writes past its register array for the multiple-structure and all-lanes forms" },
+    { "VMOV Rt, Rt2 <-> Sm, Sm1 with Sm = S31; VMOV to two core registers with Rt == Rt2 (fp)",
+      "UNPREDICTABLE (DDI 0406C A8.8.344, A8.8.345)" },
+    { "VMOV, VMRS, VMSR, VDUP with Rt = PC (but VMRS APSR_nzcv, FPSCR), or Rt = SP in "
+      "Thumb; VSTR/VLDM/VSTM with Rn = PC (fp)",
+      "UNPREDICTABLE (DDI 0406C A8.8.341-A8.8.349, and the VSTR, VLDM, VSTM decode "
+      "pseudocode); an ARM-state VSTR or VLDM on the PC would reach memory the harness does "
+      "not compare" },
+    { "VMSR FPSCR setting bit 19; VMSR FPEXC setting bits other than EN (fp)",
+      "FPSCR[19] is UNK/SBZP, FPEXC[29:0] SUBARCHITECTURE DEFINED and EX = 1 enters the "
+      "VFP exceptional state, which neither models (DDI 0406C, the FPSCR and FPEXC "
+      "descriptions in B6.1; Cortex-A15 TRM); QEMU stores FPSCR[19] and the whole FPEXC, "
+      "armhv drops FPSCR[19] and keeps FPEXC.EX and EN only" },
+    /* The floating-point sets: QEMU 5.0 (unicorn 2.0.1) deviations */
+    { "FPSCR.LEN/STRIDE != 0 with VCMP, VCMPE or any VCVT (fp)",
+      "these cores have no short-vector hardware (MVFR0[27:24] = 0); with Len != 0 'the VFP "
+      "data-processing instructions generate exceptions' (Cortex-A9 NEON MPE TRM, DDI "
+      "0409, FPSCR), so armhv UNDEFs all of them; QEMU 5.0 checks Len/Stride only in the "
+      "instructions short vectors iterate (VADD ... VSQRT, VMOV) and runs VCMP/VCVT as "
+      "scalars. Len/Stride != 0 is still generated for those others" },
+    { "VMUL.F32 space with sz<1> = 1: U = 1, A = 1101, B = 1, C = 1x (fp)",
+      "UNDEFINED (DDI 0406C A7.4.1, Table A7-9 has no entry); QEMU 5.0 accepts sizes 0 and "
+      "2 for its NEON_3R_FLOAT_MULTIPLY and runs it as VMUL.F32" },
+    { "VQDMULL with U = 1 (fp)",
+      "UNDEFINED (DDI 0406C A7.4.2, Table A7-10: VQDMULL is U = 0 only); QEMU 5.0's "
+      "neon_3reg_wide[] lacks the U check for VQDMULL (it has it for VQDMLAL/VQDMLSL)" },
+    { "VLDn/VSTn with an alignment hint at an address it does not fit (fp)",
+      "Alignment fault (DDI 0406C A8.8.320 ff., A3.2.1); QEMU 5.0 ignores the hints "
+      "(disas_neon_ls_insn uses no MO_ALIGN), armhv takes the Data Abort. Hinted bases are "
+      "32-byte aligned; unhinted ones anything" },
+    { "VLDR, VSTR, VLDM, VSTM at an address that is not word-aligned (fp)",
+      "Alignment fault whatever SCTLR.A says (DDI 0406C A3.2.1, Table A3-1); QEMU 5.0 does "
+      "not check, armhv takes the Data Abort" },
+    { "CPACR.cp10/cp11 other than full access (fp)",
+      "unicorn 2.0.1 stubs fp_exception_el() to return 0 (qemu/target/arm/helper.c), so "
+      "CPACR never traps; tests/unit/test_vfp.c covers armhv's check. FPEXC.EN = 0 is "
+      "generated (1 case in 32)" },
+    { "CPSR.E = 1 (big-endian data) in the fp sets",
+      "not a unicorn deviation: armhv does not model big-endian data accesses yet (loads "
+      "and stores stay little-endian whatever CPSR.E says), QEMU byte-swaps each element" },
     /* Out of scope of this harness */
     { "coprocessor instructions other than the MRC p15 c0 ID reads",
       "change system state that the harness does not compare" },
@@ -327,6 +392,13 @@ struct state {
     uint32_t spsr;     /* of the current mode; meaningless in USR/SYS */
 };
 
+/* The floating-point state of the vfp, fp-misc, neon and neon-ldst sets (CF_FP). */
+struct fp_state {
+    uint64_t d[32];
+    uint32_t fpscr;
+    uint32_t fpexc;    /* FPEXC: EN set but in 1 case of 32; VMSR may change it */
+};
+
 static const uint32_t valid_modes[] = {
     MODE_USR, MODE_FIQ, MODE_IRQ, MODE_SVC, MODE_ABT, MODE_UND, MODE_SYS,
 };
@@ -352,6 +424,8 @@ static uint32_t random_psr(struct rng *g, bool allow_thumb)
 #define CF_MEM 0x02u      /* refill the scratch page; compare scratch + code page */
 #define CF_BANKS 0x04u    /* set and compare every mode's banked registers */
 #define CF_PRIV 0x08u     /* a privileged mode with an SPSR (not USR/SYS) */
+#define CF_FP 0x10u       /* FPU enabled; set and compare D0-D31, FPSCR and FPEXC */
+#define CF_IT 0x20u       /* a Thumb IT block: compare ITSTATE, clear unicorn's IT flag */
 
 #define MAX_POKES 2
 #define TRAILER_LEN 4
@@ -367,6 +441,7 @@ struct test_case {
     unsigned len;         /* instruction bytes: 4 (ARM, Thumb pair), 2, or a sequence */
     unsigned steps;       /* instructions unicorn runs (a Thumb BL pair is one) */
     struct state init;
+    struct fp_state fp;   /* initial D0-D31, FPSCR and FPEXC (CF_FP) */
     struct banks banks;
     struct {
         uint32_t addr, value;
@@ -1992,9 +2067,19 @@ static const struct insn_class a15_classes[] = { A15_CLASSES(CLASS_ARM) };
 
 /* The t2 set: Thumb-2 on both Cortex-A15s (its templates and classes). */
 #include "tests/diff/unicorn_diff_thumb2.h"
+/* The vfp, fp-misc, neon and neon-ldst sets, also on the Cortex-A15s. */
+#include "tests/diff/unicorn_diff_vfp.h"
 
-enum { SET_ARM, SET_THUMB, SET_SEQ, SET_A15, SET_T2, SET_COUNT };
-static const char *const set_name[SET_COUNT] = { "arm", "thumb", "seq", "a15", "t2" };
+enum { SET_ARM, SET_THUMB, SET_SEQ, SET_A15, SET_T2, SET_VFP, SET_FP_MISC, SET_NEON,
+       SET_NEON_LDST, SET_COUNT };
+static const char *const set_name[SET_COUNT] = { "arm", "thumb", "seq", "a15", "t2", "vfp",
+                                                 "fp-misc", "neon", "neon-ldst" };
+
+/* The sets that run on the Cortex-A15 pair. */
+static bool set_is_v7(unsigned set)
+{
+    return set == SET_A15 || set == SET_T2 || set >= SET_VFP;
+}
 #define MAX_CLASSES 64
 
 static const struct insn_class *set_classes(unsigned set, unsigned *count)
@@ -2020,6 +2105,18 @@ static const struct insn_class *set_classes(unsigned set, unsigned *count)
     case SET_T2:
         *count = ARRAY_SIZE(t2_classes);
         return t2_classes;
+    case SET_VFP:
+        *count = ARRAY_SIZE(vfp_classes);
+        return vfp_classes;
+    case SET_FP_MISC:
+        *count = ARRAY_SIZE(fp_misc_classes);
+        return fp_misc_classes;
+    case SET_NEON:
+        *count = ARRAY_SIZE(neon_classes);
+        return neon_classes;
+    case SET_NEON_LDST:
+        *count = ARRAY_SIZE(neon_ldst_classes);
+        return neon_ldst_classes;
     default:
         *count = ARRAY_SIZE(seq_classes);
         return seq_classes;
@@ -2072,11 +2169,13 @@ static unsigned make_case(uint64_t seed, unsigned set, unsigned index, struct te
     tc->init.cpsr = (random_psr(&g, false) & ~PSR_M_MASK) | mode | (tc->thumb ? PSR_T : 0);
     tc->init.spsr = random_psr(&g, true);
     tc->cpsr_mask = CPSR_CMP_MASK;
-    if (set == SET_A15 || set == SET_T2) {
+    if (set_is_v7(set)) {
         tc->init.cpsr |= random_psr_v7_extra(&g);
         tc->cpsr_mask |= PSR_GE_MASK | PSR_A | PSR_E;
     }
-    if (set == SET_T2)
+    if (cls->flags & CF_FP)
+        fp_random_state(&g, &tc->fp);
+    if (set == SET_T2 || (cls->flags & CF_IT))
         tc->cpsr_mask |= PSR_IT_LO_MASK | PSR_IT_HI_MASK;
     if (cls->flags & CF_BANKS) {
         for (unsigned i = 0; i < 5; i++) {
@@ -2090,7 +2189,7 @@ static unsigned make_case(uint64_t seed, unsigned set, unsigned index, struct te
         }
     }
     cls->gen(&g, tc);
-    if (set == SET_A15 || set == SET_T2) {
+    if (set_is_v7(set)) {
         /* after the generator, which may have picked its own SPSRs */
         tc->init.spsr |= random_psr_v7_extra(&g);
         for (unsigned b = 0; b < BM_COUNT; b++)
@@ -2120,6 +2219,7 @@ static const char *const exc_name[] = {
 
 struct outcome {
     struct state st;
+    struct fp_state fp;            /* CF_FP */
     struct banks banks;
     enum exc_kind exc;
     const char *error;             /* harness-level failure */
@@ -2199,6 +2299,7 @@ struct uc_side {
 
 struct harness {
     struct uc_side u;
+    bool has_fp;                   /* the Cortex-A15 pair: FPU state set per case */
     struct cpu_fixture *f;
     csh cs[2];                     /* capstone ARM, Thumb */
     bool have_cs;
@@ -2327,6 +2428,35 @@ static void restore_code(struct harness *h, const struct test_case *tc)
     }
 }
 
+/*
+ * The floating-point unit: the case's FPEXC, D0-D31 and FPSCR for CF_FP
+ * cases, FPEXC.EN = 0 for the others (CPACR is set once, in
+ * harness_init()). QEMU 5.0 reads FPEXC.EN when it looks up a
+ * translation (cpu_get_tb_cpu_state), so no stale code survives the
+ * switch.
+ */
+static void uc_put_fp(struct uc_side *u, const struct test_case *tc)
+{
+    bool fp = tc->cls->flags & CF_FP;
+    uc_set(u, UC_ARM_REG_FPEXC, 0);
+    if (!fp)
+        return;
+    for (unsigned i = 0; i < 32; i++)
+        u->api.reg_write(u->uc, UC_ARM_REG_D0 + (int)i, &tc->fp.d[i]);
+    uc_set(u, UC_ARM_REG_FPSCR, tc->fp.fpscr);
+    uc_set(u, UC_ARM_REG_FPEXC, tc->fp.fpexc);
+}
+
+static void uc_get_fp(struct uc_side *u, struct fp_state *fp)
+{
+    for (unsigned i = 0; i < 32; i++) {
+        fp->d[i] = 0;
+        u->api.reg_read(u->uc, UC_ARM_REG_D0 + (int)i, &fp->d[i]);
+    }
+    fp->fpscr = uc_get(u, UC_ARM_REG_FPSCR);
+    fp->fpexc = uc_get(u, UC_ARM_REG_FPEXC);
+}
+
 static void run_unicorn(struct harness *h, const struct test_case *tc, struct outcome *o)
 {
     struct uc_side *u = &h->u;
@@ -2334,6 +2464,8 @@ static void run_unicorn(struct harness *h, const struct test_case *tc, struct ou
 
     if (tc->cls->flags & CF_BANKS)
         uc_put_banks(u, &tc->banks);
+    if (h->has_fp)
+        uc_put_fp(u, tc);
     uc_set(u, UC_ARM_REG_CPSR, cpsr);
     if (mode_has_spsr(cpsr))
         uc_set(u, UC_ARM_REG_SPSR, tc->init.spsr);
@@ -2353,6 +2485,8 @@ static void run_unicorn(struct harness *h, const struct test_case *tc, struct ou
     o->error = NULL;
     if (u->intno == UC_EXCP_SWI)
         o->exc = EXK_SVC;
+    else if (u->intno == UC_EXCP_DATA_ABORT)
+        o->exc = EXK_DABT;
     else if (u->intno == UC_EXCP_BKPT)
         o->exc = EXK_PABT;
     else if (u->intno >= 0)
@@ -2366,6 +2500,8 @@ static void run_unicorn(struct harness *h, const struct test_case *tc, struct ou
     if (!cpsr_taken)
         o->error = "unicorn did not accept the initial CPSR";
 
+    if (tc->cls->flags & CF_FP)
+        uc_get_fp(u, &o->fp);
     if (tc->cls->flags & CF_BANKS)
         uc_get_banks(u, &o->banks);
     if (tc->cls->flags & CF_MEM) {
@@ -2407,6 +2543,15 @@ static void run_armhv(struct harness *h, const struct test_case *tc, struct outc
     if (mode_has_spsr(tc->init.cpsr))
         cpu->spsr = tc->init.spsr;
     memcpy(cpu->r, tc->init.r, sizeof(cpu->r));
+    if (h->has_fp) {
+        bool fp = tc->cls->flags & CF_FP;
+        cpu->cp15.cpacr = FP_CPACR;
+        cpu->vfp.fpexc = fp ? tc->fp.fpexc : 0;
+        if (fp) {
+            memcpy(cpu->vfp.d, tc->fp.d, sizeof(tc->fp.d));
+            cpu->vfp.fpscr = tc->fp.fpscr;
+        }
+    }
     cpu->halted = 0;
     aspace_write_bytes(&h->f->as, tc->addr, tc->code, tc->len + TRAILER_LEN);
     /*
@@ -2442,6 +2587,11 @@ static void run_armhv(struct harness *h, const struct test_case *tc, struct outc
         if (cpu->exceptions_taken[e] != before[e])
             o->exc = kinds[e];
 
+    if (tc->cls->flags & CF_FP) {
+        memcpy(o->fp.d, cpu->vfp.d, sizeof(o->fp.d));
+        o->fp.fpscr = cpu->vfp.fpscr;
+        o->fp.fpexc = cpu->vfp.fpexc;
+    }
     if (tc->cls->flags & CF_BANKS)
         hv_get_banks(cpu, &o->banks);
     if (tc->cls->flags & CF_MEM) {
@@ -2454,13 +2604,15 @@ static void run_armhv(struct harness *h, const struct test_case *tc, struct outc
 
 struct verdict {
     uint32_t reg_diff;     /* bit per register */
-    bool cpsr, spsr, banks, mem, exc;
+    uint32_t dreg_diff;    /* bit per D register (CF_FP) */
+    bool cpsr, spsr, banks, mem, exc, fpscr;
     const char *why;       /* for exception-entry checks */
 };
 
 static bool verdict_ok(const struct verdict *v)
 {
-    return !v->reg_diff && !v->cpsr && !v->spsr && !v->banks && !v->mem && !v->exc && !v->why;
+    return !v->reg_diff && !v->dreg_diff && !v->cpsr && !v->spsr && !v->banks && !v->mem &&
+           !v->exc && !v->fpscr && !v->why;
 }
 
 static uint32_t exc_mode(enum exc_kind k)
@@ -2473,6 +2625,28 @@ static uint32_t exc_vector(enum exc_kind k)
     return k == EXK_UNDEF ? 0x04 : k == EXK_SVC ? 0x08 : k == EXK_PABT ? 0x0c : 0x10;
 }
 
+/* LR on entry (DDI 0406C pseudocode TakeUndefInstrException, TakeSVCException,
+ * TakePrefetchAbortException, TakeDataAbortException): the next instruction
+ * after an UNDEF or SVC (+2 in Thumb state even for a 32-bit instruction),
+ * the instruction + 4 after a prefetch abort and + 8 after a data abort. */
+static uint32_t exc_lr(const struct test_case *tc, enum exc_kind k)
+{
+    if (k == EXK_DABT)
+        return tc->addr + 8;
+    return k == EXK_PABT ? tc->addr + 4 : tc->addr + (tc->thumb ? 2 : 4);
+}
+
+/* D registers whose values differ, as a bit mask; *ctl: FPSCR or FPEXC do. */
+static uint32_t fp_diff(const struct fp_state *a, const struct fp_state *b, bool *ctl)
+{
+    uint32_t diff = 0;
+    for (unsigned i = 0; i < 32; i++)
+        if (a->d[i] != b->d[i])
+            diff |= 1u << i;
+    *ctl = a->fpscr != b->fpscr || a->fpexc != b->fpexc;
+    return diff;
+}
+
 /*
  * Both raised the same synchronous exception: unicorn stops before the
  * vector, so check armhv's entry against the ARM ARM from the start state
@@ -2482,9 +2656,7 @@ static uint32_t exc_vector(enum exc_kind k)
 static void check_exception_entry(const struct test_case *tc, const struct outcome *hv,
                                   enum exc_kind k, struct verdict *v)
 {
-    /* Thumb: address + 2 after a 32-bit instruction too (TakeUndefInstrException) */
-    uint32_t len = tc->thumb ? 2 : 4;
-    uint32_t lr = k == EXK_PABT ? tc->addr + 4 : tc->addr + len;
+    uint32_t lr = exc_lr(tc, k);
     uint32_t want_cpsr = (tc->init.cpsr & ~(PSR_M_MASK | PSR_T)) | PSR_I | exc_mode(k);
     bool from_fiq = (tc->init.cpsr & PSR_M_MASK) == MODE_FIQ;
 
@@ -2500,6 +2672,9 @@ static void check_exception_entry(const struct test_case *tc, const struct outco
         v->cpsr = true;
     if ((hv->st.spsr ^ tc->init.cpsr) & tc->cpsr_mask)
         v->spsr = true;
+    /* the instruction must leave the floating-point state alone */
+    if (tc->cls->flags & CF_FP)
+        v->dreg_diff = fp_diff(&hv->fp, &tc->fp, &v->fpscr);
     if (!verdict_ok(v))
         v->why = "armhv exception entry differs from the ARM ARM (expected state shown as "
                  "'unicorn')";
@@ -2540,6 +2715,8 @@ static void compare(const struct test_case *tc, const struct outcome *uo,
     if (tc->cls->flags & CF_MEM)
         v->mem = memcmp(uo->scratch, ho->scratch, SCRATCH_SIZE) != 0 ||
                  memcmp(uo->code, ho->code, sizeof(uo->code)) != 0;
+    if (tc->cls->flags & CF_FP)
+        v->dreg_diff = fp_diff(&uo->fp, &ho->fp, &v->fpscr);
 }
 
 static void disassemble(struct harness *h, const struct test_case *tc, char *out, size_t size)
@@ -2595,6 +2772,26 @@ static void print_state(const char *label, const struct state *s, uint32_t diff,
            spsr_diff ? '*' : ' ');
 }
 
+/* D0-D31 four to a line, then the FPSCR; '*' marks a difference. */
+static void print_fp_state(const char *label, const struct fp_state *fp, uint32_t diff,
+                           bool fpscr_diff)
+{
+    printf("  %-8s", label);
+    for (unsigned i = 0; i < 32; i++) {
+        if (i && i % 4 == 0)
+            printf("\n          ");
+        printf(" d%-2u=%016" PRIx64 "%c", i, fp->d[i], (diff & (1u << i)) ? '*' : ' ');
+    }
+    printf("\n           fpscr=%08" PRIx32 "%c (%c%c%c%c%s%s%s rmode=%u flags=%02" PRIx32
+           ") fpexc=%08" PRIx32 "\n",
+           fp->fpscr, fpscr_diff ? '*' : ' ', fp->fpscr & FPSCR_N ? 'N' : 'n',
+           fp->fpscr & FPSCR_Z ? 'Z' : 'z', fp->fpscr & FPSCR_C ? 'C' : 'c',
+           fp->fpscr & FPSCR_V ? 'V' : 'v', fp->fpscr & FPSCR_QC ? " QC" : "",
+           fp->fpscr & FPSCR_DN ? " DN" : "", fp->fpscr & FPSCR_FZ ? " FZ" : "",
+           (unsigned)((fp->fpscr & FPSCR_RMODE_MASK) >> FPSCR_RMODE_SHIFT),
+           fp->fpscr & FPSCR_CUMULATIVE, fp->fpexc);
+}
+
 static void print_banks(const char *label, const struct banks *b)
 {
     static const char *const names[BM_COUNT] = { "usr", "fiq", "irq", "svc", "abt", "und" };
@@ -2636,7 +2833,7 @@ static void expected_exception_state(const struct test_case *tc, const struct ou
     bool from_fiq = (tc->init.cpsr & PSR_M_MASK) == MODE_FIQ;
     for (unsigned r = 0; r < (from_fiq ? 8u : 13u); r++)
         s->r[r] = tc->init.r[r];
-    s->r[14] = k == EXK_PABT ? tc->addr + 4 : tc->addr + (tc->thumb ? 2 : 4);
+    s->r[14] = exc_lr(tc, k);
     s->r[15] = exc_vector(k);
     s->cpsr = (tc->init.cpsr & ~(PSR_M_MASK | PSR_T)) | PSR_I | exc_mode(k);
     s->spsr = tc->init.cpsr;
@@ -2669,6 +2866,13 @@ static void report_mismatch(struct harness *h, uint64_t seed, unsigned set,
         print_state("unicorn", &uo->st, v->reg_diff, v->cpsr, v->spsr);
     }
     print_state("armhv", &ho->st, v->reg_diff, v->cpsr, v->spsr);
+    if (tc->cls->flags & CF_FP) {
+        print_fp_state("fp in", &tc->fp, 0, false);
+        bool exc = uo->exc != EXK_NONE && uo->exc == ho->exc;
+        print_fp_state(exc ? "expected" : "unicorn", exc ? &tc->fp : &uo->fp, v->dreg_diff,
+                       v->fpscr);
+        print_fp_state("armhv", &ho->fp, v->dreg_diff, v->fpscr);
+    }
     if (tc->cls->flags & CF_BANKS) {
         print_banks("banks in", &tc->banks);
         if (v->banks) {
@@ -2743,6 +2947,35 @@ static int harness_init(struct harness *h, uint64_t seed, const struct cpu_model
      * armhv's Cortex-A15 runs with it set, as Linux sets it.
      */
     h->f->cpu.cp15.sctlr |= SCTLR_SW;
+    /*
+     * The floating-point sets need cp10/cp11 access (CPACR, B4.1.40);
+     * FPEXC.EN is set per case (uc_put_fp). unicorn 2.0.1 reaches CPACR
+     * only through UC_ARM_REG_CP_REG (its UC_ARM_REG_C1_C0_2 write is a
+     * no-op). Its Cortex-A15 runs Non-secure (SCR.NS = 1), where CPACR.cp10
+     * and cp11 ignore writes unless NSACR.cp10/cp11 (bits 10, 11) allow
+     * Non-secure access (B4.1.111), so NSACR goes first. QEMU folds CPACR
+     * into the translation flags when the CPSR is next written, which every
+     * case does.
+     */
+    if (model->features & CPU_FEAT_NEON) {
+        uc_arm_cp_reg nsacr = { .cp = 15, .crn = 1, .crm = 1, .opc1 = 0, .opc2 = 2,
+                                .sec = 1, .val = 0xc00 };
+        uc_arm_cp_reg cpacr = { .cp = 15, .crn = 1, .crm = 0, .opc1 = 0, .opc2 = 2,
+                                .val = FP_CPACR };
+        err = u->api.reg_write(u->uc, UC_ARM_REG_CP_REG, &nsacr);
+        if (err == UC_ERR_OK)
+            err = u->api.reg_write(u->uc, UC_ARM_REG_CP_REG, &cpacr);
+        cpacr.val = 0;
+        if (err == UC_ERR_OK)
+            err = u->api.reg_read(u->uc, UC_ARM_REG_CP_REG, &cpacr);
+        if (err != UC_ERR_OK || cpacr.val != FP_CPACR) {
+            fprintf(stderr, "unicorn-diff: cannot enable unicorn's FPU (CPACR %#" PRIx64
+                    ", %s)\n", cpacr.val, u->api.strerror(err));
+            return -EIO;
+        }
+        h->f->cpu.cp15.cpacr = FP_CPACR;
+        h->has_fp = true;
+    }
     return 0;
 }
 
@@ -2798,16 +3031,20 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: unicorn-diff [--seed N] [--count N] [--seq-count N]\n"
-            "                    [--set arm|thumb|both|seq|a15|t2|all] [--start INDEX]\n"
-            "                    [--only INDEX] [--max-fail N] [--stats] [--verbose]\n"
-            "                    [--list-exclusions]\n"
+            "                    [--set arm|thumb|both|seq|a15|t2|vfp|fp-misc|neon|\n"
+            "                           neon-ldst|fp|all]\n"
+            "                    [--start INDEX] [--only INDEX] [--max-fail N] [--stats]\n"
+            "                    [--verbose] [--list-exclusions]\n"
             "Runs N random ARMv5TE instructions per set (default %u ARM, %u Thumb) and\n"
             "%u short sequences on armhv's ARM926 and on libunicorn's, and N random\n"
-            "ARMv7 ARM instructions (set a15, default %u) and Thumb-2 instructions and IT\n"
-            "blocks (set t2, default %u) on both Cortex-A15s, comparing registers, NZCVQ\n"
-            "(+ GE, A, E on ARMv7, IT for t2), mode, SPSR and memory after each\n"
-            "(default set: all).\n",
-            DEFAULT_COUNT, DEFAULT_COUNT, DEFAULT_SEQ_COUNT, DEFAULT_COUNT, DEFAULT_COUNT);
+            "ARMv7 ARM instructions (set a15, default %u), Thumb-2 instructions and IT\n"
+            "blocks (set t2), VFP data-processing (vfp), VFP transfers and loads/stores\n"
+            "and VFP/NEON in IT blocks (fp-misc), Advanced SIMD data-processing (neon)\n"
+            "and element/structure loads/stores (neon-ldst; fp = these four) on both\n"
+            "Cortex-A15s, comparing registers, NZCVQ (+ GE, A, E on ARMv7, IT for t2),\n"
+            "mode, SPSR, memory, and D0-D31, FPSCR and FPEXC for the floating-point sets\n"
+            "after each (default set: all).\n",
+            DEFAULT_COUNT, DEFAULT_COUNT, DEFAULT_SEQ_COUNT, DEFAULT_COUNT);
 }
 
 static int parse_uint(const char *s, uint64_t *out)
@@ -2828,7 +3065,8 @@ static int parse_options(int argc, char **argv, struct options *o)
     o->count = DEFAULT_COUNT;
     o->seq_count = DEFAULT_SEQ_COUNT;
     o->sets[SET_ARM] = o->sets[SET_THUMB] = o->sets[SET_SEQ] = o->sets[SET_A15] = true;
-    o->sets[SET_T2] = true;
+    for (unsigned k = SET_T2; k < SET_COUNT; k++)
+        o->sets[k] = true;
     o->only = -1;
     o->max_fail = DEFAULT_MAX_FAIL;
     for (int i = 1; i < argc; i++) {
@@ -2849,15 +3087,18 @@ static int parse_options(int argc, char **argv, struct options *o)
         } else if (val && !strcmp(a, "--set")) {
             bool all = !strcmp(val, "all");
             bool both = all || !strcmp(val, "both");
-            o->sets[SET_ARM] = both || !strcmp(val, "arm");
-            o->sets[SET_THUMB] = both || !strcmp(val, "thumb");
-            o->sets[SET_SEQ] = all || !strcmp(val, "seq");
-            o->sets[SET_A15] = all || !strcmp(val, "a15");
-            o->sets[SET_T2] = all || !strcmp(val, "t2");
-            if (!o->sets[SET_ARM] && !o->sets[SET_THUMB] && !o->sets[SET_SEQ] &&
-                !o->sets[SET_A15] && !o->sets[SET_T2]) {
-                fprintf(stderr,
-                        "unicorn-diff: --set takes arm, thumb, both, seq, a15, t2 or all\n");
+            bool fp = all || !strcmp(val, "fp");
+            bool any = false;
+            for (unsigned k = 0; k < SET_COUNT; k++) {
+                bool group = k == SET_ARM || k == SET_THUMB ? both
+                             : k >= SET_VFP                 ? fp
+                                                            : all;
+                o->sets[k] = group || !strcmp(val, set_name[k]);
+                any |= o->sets[k];
+            }
+            if (!any) {
+                fprintf(stderr, "unicorn-diff: --set takes arm, thumb, both, seq, a15, t2, vfp, "
+                                "fp-misc, neon, neon-ldst, fp or all\n");
                 return -1;
             }
             i++;
@@ -2895,13 +3136,19 @@ struct class_stats {
     unsigned run, failed;
     unsigned exceptions;   /* cases that ended in an exception (both agreeing) */
     unsigned regs_same;    /* cases that changed no register but the PC (a failed
-                            * condition, a store, CMP with equal flags...) */
+                            * condition, a store, CMP with equal flags...); in
+                            * the fp sets D0-D31, FPSCR and FPEXC count too */
 };
 
 /* True when, per unicorn, no register or flag changed and the PC moved on. */
 static bool case_left_regs_alone(const struct test_case *tc, const struct outcome *uo)
 {
-    return uo->exc == EXK_NONE && !memcmp(uo->st.r, tc->init.r, 15 * sizeof(uint32_t)) &&
+    bool fp_ctl_diff = false;
+    uint32_t dreg_diff = 0;
+    if (tc->cls->flags & CF_FP)
+        dreg_diff = fp_diff(&uo->fp, &tc->fp, &fp_ctl_diff);
+    return uo->exc == EXK_NONE && !dreg_diff && !fp_ctl_diff &&
+           !memcmp(uo->st.r, tc->init.r, 15 * sizeof(uint32_t)) &&
            !((uo->st.cpsr ^ tc->init.cpsr) & tc->cpsr_mask) &&
            uo->st.r[15] == tc->addr + tc->len;
 }
@@ -2913,7 +3160,9 @@ int main(int argc, char **argv)
         return 2;
 
     struct harness h, h15;
-    bool want_a15 = opt.sets[SET_A15] || opt.sets[SET_T2];
+    bool want_a15 = false;
+    for (unsigned set = 0; set < SET_COUNT; set++)
+        want_a15 |= opt.sets[set] && set_is_v7(set);
     memset(&h15, 0, sizeof(h15));
     if (harness_init(&h, opt.seed, &cpu_model_arm926, UC_CPU_ARM_926) < 0 ||
         self_check(&h) < 0 ||
@@ -2943,12 +3192,12 @@ int main(int argc, char **argv)
         unsigned first = opt.only >= 0 ? (unsigned)opt.only : opt.start;
         unsigned count = set == SET_SEQ ? opt.seq_count : opt.count;
         unsigned last = opt.only >= 0 ? first + 1 : opt.start + count;
-        struct harness *hh = set == SET_A15 || set == SET_T2 ? &h15 : &h;
+        struct harness *hh = set_is_v7(set) ? &h15 : &h;
         for (unsigned i = first; i < last && mismatches < opt.max_fail; i++) {
             unsigned ci = make_case(opt.seed, set, i, tc);
             fill_memory(hh, tc);
             run_unicorn(hh, tc, uo);
-            if (set == SET_T2)
+            if (set == SET_T2 || (tc->cls->flags & CF_IT))
                 uc_clear_it_quirk(hh);
             /* unicorn's pokes and code are in place; armhv gets the same */
             run_armhv(hh, tc, ho);
@@ -2970,6 +3219,11 @@ int main(int argc, char **argv)
                 print_state("initial", &tc->init, 0, false, false);
                 print_state("unicorn", &uo->st, 0, false, false);
                 print_state("armhv", &ho->st, 0, false, false);
+                if (tc->cls->flags & CF_FP) {
+                    print_fp_state("fp in", &tc->fp, 0, false);
+                    print_fp_state("unicorn", &uo->fp, 0, false);
+                    print_fp_state("armhv", &ho->fp, 0, false);
+                }
             }
             if (verdict_ok(&v)) {
                 ok[set]++;
@@ -2982,21 +3236,22 @@ int main(int argc, char **argv)
     }
 
     if (opt.stats) {
-        printf("%-6s %-16s %8s %8s %8s %8s\n", "set", "class", "run", "failed", "exc",
+        printf("%-9s %-16s %8s %8s %8s %8s\n", "set", "class", "run", "failed", "exc",
                "regs-same");
         for (unsigned set = 0; set < SET_COUNT; set++) {
             unsigned n;
             const struct insn_class *cls = set_classes(set, &n);
             for (unsigned c = 0; c < n; c++)
                 if (stats[set][c].run)
-                    printf("%-6s %-16s %8u %8u %8u %8u\n", set_name[set], cls[c].name,
+                    printf("%-9s %-16s %8u %8u %8u %8u\n", set_name[set], cls[c].name,
                            stats[set][c].run, stats[set][c].failed,
                            stats[set][c].exceptions, stats[set][c].regs_same);
         }
     }
-    printf("unicorn-diff: arm %u ok, thumb %u ok, seq %u ok, a15 %u ok, t2 %u ok, "
-           "%u mismatches (seed %" PRIu64 ")\n", ok[SET_ARM], ok[SET_THUMB], ok[SET_SEQ],
-           ok[SET_A15], ok[SET_T2], mismatches, opt.seed);
+    printf("unicorn-diff:");
+    for (unsigned set = 0; set < SET_COUNT; set++)
+        printf(" %s %u ok,", set_name[set], ok[set]);
+    printf(" %u mismatches (seed %" PRIu64 ")\n", mismatches, opt.seed);
     free(tc);
     free(uo);
     free(ho);
