@@ -281,6 +281,22 @@ int hv_domain_get_param(const struct domain *d, uint32_t index, uint64_t *value)
     return 0;
 }
 
+enum hv_domain_state hv_domain_shown_state(const struct domain *d)
+{
+    if (d->state != HV_DOMAIN_RUNNING && d->state != HV_DOMAIN_BLOCKED)
+        return d->state;
+    unsigned online = 0;
+    for (unsigned v = 0; v < HV_MAX_VCPUS; v++) {
+        const struct hv_vcpu *vcpu = &d->vcpu[v];
+        if (!vcpu->cpu || !vcpu->online)
+            continue;
+        online++;
+        if (!vcpu->blocked && !vcpu->cpu->halted)
+            return HV_DOMAIN_RUNNING;
+    }
+    return online ? HV_DOMAIN_BLOCKED : HV_DOMAIN_RUNNING;
+}
+
 const char *hv_domain_state_name(enum hv_domain_state state)
 {
     switch (state) {

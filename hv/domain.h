@@ -255,6 +255,12 @@ static inline bool hv_domain_runnable(const struct domain *d)
     return d->state == HV_DOMAIN_RUNNING || d->state == HV_DOMAIN_BLOCKED;
 }
 
+/*
+ * The state the toolstack and the monitor show: a running domain whose
+ * online vCPUs all wait (SCHEDOP_block/poll, or WFI like Xen's trapped WFI)
+ * is "blocked". d->state itself only records running/paused/shutdown/dying.
+ */
+enum hv_domain_state hv_domain_shown_state(const struct domain *d);
 const char *hv_domain_state_name(enum hv_domain_state state);
 const char *hv_shutdown_reason_name(uint32_t reason);
 

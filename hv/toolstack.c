@@ -19,7 +19,7 @@
 
 static uint32_t domstate(const struct domain *t)
 {
-    switch (t->state) {
+    switch (hv_domain_shown_state(t)) {
     case HV_DOMAIN_RUNNING: return ARMHV_DOMSTATE_running;
     case HV_DOMAIN_PAUSED: return ARMHV_DOMSTATE_paused;
     case HV_DOMAIN_BLOCKED: return ARMHV_DOMSTATE_blocked;
@@ -37,7 +37,7 @@ static void fill_info(const struct domain *t, struct armhv_domctl_getinfo *info)
     info->flags = (t->state == HV_DOMAIN_DYING ? ARMHV_DOMINFO_dying : 0) |
                   (t->state == HV_DOMAIN_SHUTDOWN ? ARMHV_DOMINFO_shutdown : 0) |
                   (t->pause_count ? ARMHV_DOMINFO_paused : 0) |
-                  (t->state == HV_DOMAIN_BLOCKED ? ARMHV_DOMINFO_blocked : 0) |
+                  (hv_domain_shown_state(t) == HV_DOMAIN_BLOCKED ? ARMHV_DOMINFO_blocked : 0) |
                   (t->privileged ? ARMHV_DOMINFO_privileged : 0);
     info->shutdown_reason = t->state == HV_DOMAIN_SHUTDOWN ? t->shutdown_reason : 0;
     info->nr_vcpus = t->nr_vcpus;

@@ -284,7 +284,7 @@ enum machine_stop_reason mon_hv_step(struct monitor *mon, uint64_t count, uint64
     }
     if (!hv_domain_runnable(d) || !vcpu_online(mon, cpu)) {
         fprintf(mon->out, "domain %u vcpu%u cannot run (%s, %s)\n", domid, v,
-                hv_domain_state_name(d->state), vcpu_state(mon, d, v));
+                hv_domain_state_name(hv_domain_shown_state(d)), vcpu_state(mon, d, v));
         return STOP_NONE;
     }
     for (;;) {
@@ -376,7 +376,7 @@ int cmd_domains(struct monitor *mon, int argc, char **argv)
         snprintf(mem, sizeof(mem), "%" PRIu64 "M", d->ram_size >> 20);
         fprintf(mon->out, "%c %-3u %-12s %-8s %8s %5u %14" PRIu64 " %10" PRIu64 " %10" PRIu64
                 " %9" PRIu64 " %8" PRIu64 " %8" PRIu64 "\n", d == sel ? '*' : ' ', d->domid,
-                d->name, hv_domain_state_name(d->state), mem, d->nr_vcpus,
+                d->name, hv_domain_state_name(hv_domain_shown_state(d)), mem, d->nr_vcpus,
                 d->stats.instructions, total_hypercalls(d), d->stats.traps,
                 d->stats.world_switches, d->stats.events_sent, d->stats.events_received);
     }

@@ -58,3 +58,54 @@ cmdline = $2
 backend = stdio
 CFG
 }
+
+# start_with_input OUT ARGS...: runs the emulator with ARGS in the
+# background, stdout to OUT and stderr to OUT.err, its stdin a FIFO held
+# open on fd 3 (type with `printf 'list\n' >&3`). Sets pid; the EXIT trap
+# closes the FIFO, stops the emulator and removes $TMP.
+start_with_input() {
+    local out=$1
+    shift
+    RUN_OUT=$out
+    mkfifo "$TMP/in"
+    "$EMU" "$@" < "$TMP/in" > "$out" 2> "$out.err" &
+    pid=$!
+    exec 3> "$TMP/in"
+    trap 'exec 3>&-; kill "$pid" 2> /dev/null; rm -rf "$TMP"' EXIT
+}
+
+# wait_for PATTERN SECONDS: waits until the output of start_with_input
+# matches PATTERN (grep); fails with its tail if the emulator exits first
+# or time runs out.
+wait_for() {
+    for _ in $(seq $(($2 * 10))); do
+        grep -q -- "$1" "$RUN_OUT" && return 0
+        kill -0 "$pid" 2> /dev/null || break
+        sleep 0.1
+    done
+    echo "timed out waiting for '$1'; output:"
+    tail -n 25 "$RUN_OUT" | sed 's/^/    | /'
+    return 1
+}
+
+# wait_exit SECONDS: waits for the emulator of start_with_input to exit
+# (killing it after SECONDS) and sets status to its exit status.
+wait_exit() {
+    for _ in $(seq $(($1 * 10))); do kill -0 "$pid" 2> /dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2> /dev/null; then
+        echo "the emulator did not exit within $1 s; killed"
+        kill "$pid"
+    fi
+    status=0
+    wait "$pid" || status=$?
+}
+
+# no_sanitizer_report FILE: fails (printing it) if FILE holds an ASan,
+# LSan or UBSan report.
+no_sanitizer_report() {
+    if grep -Eq 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$1"; then
+        echo "sanitizer report:"
+        sed 's/^/    | /' "$1" | head -n 40
+        return 1
+    fi
+}

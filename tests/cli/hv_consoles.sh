@@ -64,7 +64,7 @@ wait_for '^domu: .*typed-to-guest1' 10 "the DomU answers the line, unprefixed wh
 tmux send-keys -t "$session" C-a n
 wait_for '^\[armhv: input -> board UART\]' 10 "Ctrl-A n again: back to the board UART"
 tmux send-keys -t "$session" "list" Enter
-wait_for '^1 *guest1 *running' 10 "Dom0's shell answers list with both domains"
+wait_for '^1 *guest1 *\(running\|blocked\)' 10 "Dom0's shell answers list with both domains"
 screen | grep -E '^(0|1) +(dom0|guest1) ' | sed 's/^/    | /'
 tmux send-keys -t "$session" C-a x
 for _ in $(seq 40); do [ -s "$TMP/rc" ] && break; sleep 0.25; done

@@ -13,22 +13,7 @@ find_guests || exit 1
 write_linux_cfg "$TMP/linux.cfg" "console=ttyAMA0"
 sed -i 's/^\[machine\]$/[machine]\nrealtime = no/' "$TMP/linux.cfg"
 
-wait_for() { # wait_for PATTERN SECONDS
-    for _ in $(seq $(($2 * 10))); do
-        grep -q -- "$1" "$TMP/rec.out" && return 0
-        kill -0 "$pid" 2> /dev/null || break
-        sleep 0.1
-    done
-    echo "timed out waiting for '$1'; console:"
-    tail -n 20 "$TMP/rec.out" | sed 's/^/    | /'
-    return 1
-}
-
-mkfifo "$TMP/in"
-"$EMU" --stats --record "$TMP/log" "$TMP/linux.cfg" < "$TMP/in" > "$TMP/rec.out" \
-    2> "$TMP/rec.err" &
-pid=$!
-exec 3> "$TMP/in"
+start_with_input "$TMP/rec.out" --stats --record "$TMP/log" "$TMP/linux.cfg"
 ok=0
 if wait_for "armhv: starting shell on console" 240; then
     sleep 0.5
@@ -40,15 +25,9 @@ if wait_for "armhv: starting shell on console" 240; then
     ok=1
 fi
 exec 3>&-
-[ $ok = 1 ] || { kill "$pid" 2> /dev/null; exit 1; }
-for _ in $(seq 600); do kill -0 "$pid" 2> /dev/null || break; sleep 0.1; done
-if kill -0 "$pid" 2> /dev/null; then
-    kill "$pid"
-    echo "the recorded run did not end after reboot -f"
-    exit 1
-fi
-wait "$pid"
-echo "  recording: exit status $?, $(grep -c '^in ' "$TMP/log") input events"
+[ $ok = 1 ] || exit 1
+wait_exit 60
+echo "  recording: exit status $status, $(grep -c '^in ' "$TMP/log") input events"
 expect_in "$TMP/rec.out" "reboot: Restarting system" "the guest rebooting" || exit 1
 
 "$EMU" --stats --replay "$TMP/log" "$TMP/linux.cfg" < /dev/null > "$TMP/rep.out" \
@@ -63,7 +42,7 @@ if ! cmp -s "$TMP/rec.out" "$TMP/rep.out"; then
     exit 1
 fi
 echo "  console output identical ($(wc -c < "$TMP/rep.out") bytes)"
-rec_insns=$(grep -o '[0-9]* instructions' "$TMP/rec.err")
+rec_insns=$(grep -o '[0-9]* instructions' "$TMP/rec.out.err")
 rep_insns=$(grep -o '[0-9]* instructions' "$TMP/rep.err")
 if [ -z "$rec_insns" ] || [ "$rec_insns" != "$rep_insns" ]; then
     echo "instruction counts differ: recorded '$rec_insns', replayed '$rep_insns'"

@@ -39,22 +39,7 @@ kernel = $(realpath "$FIRMWARE/minios/hostile.elf")
 backend = stdio
 CFG
 
-wait_for() { # wait_for PATTERN SECONDS
-    for _ in $(seq $(($2 * 10))); do
-        grep -q -- "$1" "$TMP/out" && return 0
-        kill -0 "$pid" 2> /dev/null || break
-        sleep 0.1
-    done
-    echo "timed out waiting for '$1'; output:"
-    tail -n 25 "$TMP/out" | sed 's/^/    | /'
-    return 1
-}
-
-mkfifo "$TMP/in"
-"$EMU" --stats "$TMP/hostile.cfg" < "$TMP/in" > "$TMP/out" 2> "$TMP/err" &
-pid=$!
-exec 3> "$TMP/in"
-trap 'exec 3>&-; kill "$pid" 2> /dev/null; rm -rf "$TMP"' EXIT
+start_with_input "$TMP/out" --stats "$TMP/hostile.cfg"
 
 wait_for "HOSTILE summary:" 120 || exit 1
 wait_for "domain [0-9]* (hostile) shut down: poweroff" 60 || exit 1
@@ -80,17 +65,7 @@ grep -E '^[0-9]+ +[a-z]' "$TMP/out" | sed 's/^/    | /'
 echo "  Dom0 still answers list"
 
 printf 'poweroff\n' >&3
-for _ in $(seq 300); do kill -0 "$pid" 2> /dev/null || break; sleep 0.1; done
-if kill -0 "$pid" 2> /dev/null; then
-    echo "the run did not end after Dom0's poweroff"
-    exit 1
-fi
-wait "$pid"
-rc=$?
-echo "  exit status after Dom0's poweroff: $rc"
-if grep -Eq 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$TMP/err"; then
-    echo "sanitizer report:"
-    sed 's/^/    | /' "$TMP/err" | head -n 30
-    exit 1
-fi
-[ $rc -eq 0 ]
+wait_exit 30
+echo "  exit status after Dom0's poweroff: $status"
+no_sanitizer_report "$TMP/out.err" || exit 1
+[ $status -eq 0 ]
