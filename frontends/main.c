@@ -643,6 +643,40 @@ static void idle_wait(void *opaque, uint64_t ns_to_next)
 
 /* ---- the monitor on stdio ---- */
 
+/*
+ * readline's completion callbacks take no user pointer, so the monitor they
+ * complete for lives here with the rest of the process-wide state (one
+ * interactive console per process).
+ */
+static struct monitor *readline_monitor;
+
+static char *readline_generator(const char *text, int state)
+{
+    static int index;   /* readline's generator protocol: state 0 restarts */
+    if (state == 0)
+        index = 0;
+    return readline_monitor ? monitor_complete(readline_monitor, rl_line_buffer,
+                                               rl_point - (int)strlen(text), text, index++)
+                            : NULL;
+}
+
+static char **readline_completion(const char *text, int start, int end)
+{
+    (void)start;
+    (void)end;
+    rl_attempted_completion_over = 1;   /* no filename fallback */
+    return rl_completion_matches(text, readline_generator);
+}
+
+/* Tab completion of commands, registers, devices, domains and symbols. */
+static void init_readline(struct monitor *mon)
+{
+    readline_monitor = mon;
+    rl_readline_name = "armhv-emu";
+    rl_attempted_completion_function = readline_completion;
+    rl_basic_word_break_characters = " \t\n[]()+-*&|=!<>~,:";
+}
+
 static char *monitor_read_line(bool tty)
 {
     if (tty)
@@ -887,7 +921,7 @@ int main(int argc, char **argv)
 
     monitor_init(&s->monitor, m, stdout);
     monitor_set_hv(&s->monitor, s->hv);
-    monitor_console_init_readline(&s->monitor);
+    init_readline(&s->monitor);
     char *kernel = config_get_path(&s->cfg, "boot", "kernel");
     monitor_load_kernel_symbols(&s->monitor, kernel);
     free(kernel);

@@ -130,39 +130,6 @@ char *monitor_complete(struct monitor *mon, const char *line, int word_start,
     return NULL;
 }
 
-/*
- * readline's completion callbacks take no user pointer, so the monitor
- * they complete for is kept here; there is one interactive console per
- * process.
- */
-static struct monitor *readline_monitor;
-
-static char *readline_generator(const char *text, int state)
-{
-    static int index;   /* readline's generator protocol: state 0 restarts */
-    if (state == 0)
-        index = 0;
-    return readline_monitor ? monitor_complete(readline_monitor, rl_line_buffer,
-                                               rl_point - (int)strlen(text), text, index++)
-                            : NULL;
-}
-
-static char **readline_completion(const char *text, int start, int end)
-{
-    (void)start;
-    (void)end;
-    rl_attempted_completion_over = 1;   /* no filename fallback */
-    return rl_completion_matches(text, readline_generator);
-}
-
-void monitor_console_init_readline(struct monitor *mon)
-{
-    readline_monitor = mon;
-    rl_readline_name = "armhv-emu";
-    rl_attempted_completion_function = readline_completion;
-    rl_basic_word_break_characters = " \t\n[]()+-*&|=!<>~,:";
-}
-
 /* ---- the socket server ---- */
 
 static int set_nonblocking(int fd)

@@ -20,10 +20,8 @@
 
 #include "monitor/monitor.h"
 
-/* Installs tab completion of commands, registers, devices and symbols. */
-void monitor_console_init_readline(struct monitor *mon);
-
-/* Candidates for the word being typed: index-th match or NULL (malloc'd). */
+/* Candidates for the word being typed: index-th match or NULL (malloc'd);
+ * frontends/main.c feeds it to readline's completion. */
 char *monitor_complete(struct monitor *mon, const char *line, int word_start,
                        const char *text, int index);
 
