@@ -7,6 +7,9 @@
 #ifndef CPU_ALU_H
 #define CPU_ALU_H
 
+#include <stddef.h>
+#include <string.h>
+
 #include "cpu/cpu.h"
 #include "cpu/decode.h"
 
@@ -19,9 +22,23 @@ enum shift_type { SHIFT_LSL, SHIFT_LSR, SHIFT_ASR, SHIFT_ROR, SHIFT_RRX };
  */
 extern const uint16_t cond_table[16];
 
+/*
+ * N, Z, C and V are adjacent bytes, each 0 or 1: read them as one
+ * little-endian word n | z << 8 | c << 16 | v << 24 and gather the four
+ * bits with one multiply. Each byte's bit lands in bits 27..24 (n at 27, v
+ * at 24); every other partial product falls below bit 24 or above bit 31,
+ * and they never overlap, so no carry disturbs the result.
+ */
+_Static_assert(offsetof(struct arm_cpu, z) == offsetof(struct arm_cpu, n) + 1 &&
+               offsetof(struct arm_cpu, c) == offsetof(struct arm_cpu, n) + 2 &&
+               offsetof(struct arm_cpu, v) == offsetof(struct arm_cpu, n) + 3,
+               "cpu_nzcv reads n, z, c, v as one word");
+
 static inline unsigned cpu_nzcv(const struct arm_cpu *cpu)
 {
-    return (unsigned)(cpu->n << 3 | cpu->z << 2 | cpu->c << 1 | cpu->v);
+    uint32_t bytes;
+    memcpy(&bytes, (const char *)cpu + offsetof(struct arm_cpu, n), 4);
+    return ((bytes * 0x08040201u) >> 24) & 0xf;
 }
 
 static inline bool cond_passed(const struct arm_cpu *cpu, unsigned cond)
@@ -35,10 +52,33 @@ static inline void set_nz(struct arm_cpu *cpu, uint32_t result)
     cpu->z = result == 0;
 }
 
-/* AddWithCarry(x, y, carry_in), setting NZCV (ARM ARM A2.2.1). */
+/*
+ * AddWithCarry(x, y, carry_in), setting NZCV (ARM ARM A2.2.1). With a
+ * constant carry_in (ADD/CMN: 0; SUB/CMP/RSB: 1 with y = NOT(operand)) the
+ * carry and overflow come from the host's overflow checks, which compile
+ * to its flags: C is the unsigned carry out of x + y, or NOT borrow of
+ * x - operand; V the signed overflow of the same operation.
+ */
 static inline uint32_t add_with_carry_flags(struct arm_cpu *cpu, uint32_t x, uint32_t y,
                                             uint32_t carry_in)
 {
+    if (__builtin_constant_p(carry_in) && carry_in == 0) {
+        uint32_t result;
+        int32_t signed_result;
+        cpu->c = __builtin_add_overflow(x, y, &result);
+        cpu->v = __builtin_add_overflow((int32_t)x, (int32_t)y, &signed_result);
+        set_nz(cpu, result);
+        return result;
+    }
+    if (__builtin_constant_p(carry_in) && carry_in == 1) {
+        const uint32_t operand = ~y;
+        uint32_t result;
+        int32_t signed_result;
+        cpu->c = !__builtin_sub_overflow(x, operand, &result);
+        cpu->v = __builtin_sub_overflow((int32_t)x, (int32_t)operand, &signed_result);
+        set_nz(cpu, result);
+        return result;
+    }
     uint64_t unsigned_sum = (uint64_t)x + y + carry_in;
     uint32_t result = (uint32_t)unsigned_sum;
     set_nz(cpu, result);

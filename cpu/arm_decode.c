@@ -231,6 +231,8 @@ static void dec_dp(const struct cpu_model *model, uint32_t insn, struct decoded_
                                               (dp_reads_rn(op) && d->rn == 15));
     if (pc_write || pc12)
         d->handler = arm_dp_generic;
+    else if (form == DP_FORM_SHIFT_IMM)
+        d->handler = arm_dp_shift_imm_handlers[op][d->shift][s];
     else
         d->handler = arm_dp_handlers[op][form][s];
 }
@@ -406,6 +408,8 @@ static void dec_ldst(const struct cpu_model *model, uint32_t insn, struct decode
     }
     if ((d->flags & LSF_USER) || (load && d->rd == 15))
         d->handler = arm_ldst_generic;
+    else if (reg && u && d->shift == SHIFT_LSL)
+        d->handler = arm_ldst_lsl_handlers[load][byte][index];
     else
         d->handler = arm_ldst_handlers[load][byte][reg][index];
 }

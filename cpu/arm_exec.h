@@ -117,6 +117,8 @@ enum arm_dp_form {
 /* [op][form][S] for Rd != PC; PC as a register-shifted operand goes to
  * arm_dp_generic, as does any Rd = PC. */
 extern const insn_handler arm_dp_handlers[DP_OP_COUNT][DP_FORM_COUNT][2];
+/* DP_FORM_SHIFT_IMM by [op][enum shift_type][S], same conditions. */
+extern const insn_handler arm_dp_shift_imm_handlers[DP_OP_COUNT][SHIFT_RRX + 1][2];
 int arm_dp_generic(struct arm_cpu *cpu, const struct decoded_insn *d);
 
 int arm_mrs(struct arm_cpu *cpu, const struct decoded_insn *d);
@@ -143,6 +145,8 @@ int arm_smulxy(struct arm_cpu *cpu, const struct decoded_insn *d);
  */
 enum arm_ldst_index { LDST_OFFSET, LDST_PRE_WB, LDST_POST, LDST_INDEX_COUNT };
 extern const insn_handler arm_ldst_handlers[2][2][2][LDST_INDEX_COUNT];
+/* [L][B][index] for a register offset shifted left and added (U set). */
+extern const insn_handler arm_ldst_lsl_handlers[2][2][LDST_INDEX_COUNT];
 int arm_ldst_generic(struct arm_cpu *cpu, const struct decoded_insn *d);
 
 /* Halfword, signed byte/halfword and doubleword transfers. */

@@ -3,109 +3,21 @@
  * 1"), MRS/MSR (A4.1.38/A4.1.39), CLZ (A4.1.13) and the saturating
  * QADD/QSUB/QDADD/QDSUB (A4.1.46-A4.1.50).
  *
- * Every (opcode, shifter form, S) triple gets its own handler, generated
- * from one always-inline body: the compiler folds the opcode and form
+ * Every (opcode, shifter form, S) triple, and for a register shifted by
+ * an immediate every shift type too, gets its own handler, generated from
+ * one always-inline body (dp_compute_shift, cpu/arm_fast.h, which the
+ * executor's inline paths share): the compiler folds the opcode and form
  * switches away, so e.g. "ADD Rd, Rn, #imm" runs as a load, an add and a
  * store. The fast handlers assume Rd != PC and no PC operand of a
  * register-shifted form; the decoder sends those to arm_dp_generic.
  */
 #include "cpu/arm_exec.h"
+#include "cpu/arm_fast.h"
 
-#define ALWAYS_INLINE inline __attribute__((always_inline))
-
-static ALWAYS_INLINE bool dp_is_logical(unsigned op)
-{
-    switch (op) {
-    case DP_AND: case DP_EOR: case DP_TST: case DP_TEQ:
-    case DP_ORR: case DP_MOV: case DP_BIC: case DP_MVN:
-        return true;
-    default:
-        return false;
-    }
-}
-
-static ALWAYS_INLINE bool dp_writes_rd(unsigned op)
-{
-    return op < DP_TST || op > DP_CMN;
-}
-
-/*
- * Shifter operand, ALU operation and, with setflags, the flags: logical
- * operations take C from the shifter and leave V alone; arithmetic ones
- * set NZCV from AddWithCarry (A2.2.1 of DDI 0406C).
- */
 static ALWAYS_INLINE uint32_t dp_compute(struct arm_cpu *cpu, const struct decoded_insn *d,
                                          unsigned op, unsigned form, bool setflags)
 {
-    const bool need_carry = setflags && dp_is_logical(op);
-    uint32_t carry = cpu->c;
-    uint32_t op2;
-
-    switch (form) {
-    case DP_FORM_IMM:
-        op2 = d->imm;
-        if (need_carry && (d->flags & DPF_ROT))
-            carry = op2 >> 31;
-        break;
-    case DP_FORM_REG:
-        op2 = cpu->r[d->rm];
-        break;
-    case DP_FORM_SHIFT_IMM:
-        if (need_carry)
-            op2 = shift_with_carry(cpu->r[d->rm], d->shift, d->imm, carry, &carry);
-        else
-            op2 = arm_shift_imm(cpu->r[d->rm], d->shift, d->imm, carry);
-        break;
-    default:
-        /* Only the bottom byte of Rs counts (A5.1.6). */
-        op2 = shift_with_carry(cpu->r[d->rm], d->shift, cpu->r[d->rs] & 0xff, carry, &carry);
-        break;
-    }
-
-    const uint32_t rn = cpu->r[d->rn];
-    const uint32_t c_in = cpu->c;
-    uint32_t result;
-    switch (op) {
-    case DP_AND:
-    case DP_TST:
-        result = rn & op2;
-        break;
-    case DP_EOR:
-    case DP_TEQ:
-        result = rn ^ op2;
-        break;
-    case DP_ORR:
-        result = rn | op2;
-        break;
-    case DP_MOV:
-        result = op2;
-        break;
-    case DP_BIC:
-        result = rn & ~op2;
-        break;
-    case DP_MVN:
-        result = ~op2;
-        break;
-    case DP_SUB:
-    case DP_CMP:
-        return setflags ? add_with_carry_flags(cpu, rn, ~op2, 1) : rn - op2;
-    case DP_RSB:
-        return setflags ? add_with_carry_flags(cpu, op2, ~rn, 1) : op2 - rn;
-    case DP_ADD:
-    case DP_CMN:
-        return setflags ? add_with_carry_flags(cpu, rn, op2, 0) : rn + op2;
-    case DP_ADC:
-        return setflags ? add_with_carry_flags(cpu, rn, op2, c_in) : rn + op2 + c_in;
-    case DP_SBC:
-        return setflags ? add_with_carry_flags(cpu, rn, ~op2, c_in) : rn + ~op2 + c_in;
-    default: /* DP_RSC */
-        return setflags ? add_with_carry_flags(cpu, op2, ~rn, c_in) : op2 + ~rn + c_in;
-    }
-    if (setflags) {
-        set_nz(cpu, result);
-        cpu->c = (uint8_t)carry;
-    }
-    return result;
+    return dp_compute_shift(cpu, d, op, form, setflags, SHIFT_FROM_SLOT);
 }
 
 #define DP_OPS(X) \
@@ -139,6 +51,42 @@ DP_OPS(DP_HANDLERS_OF)
 
 const insn_handler arm_dp_handlers[DP_OP_COUNT][DP_FORM_COUNT][2] = {
     DP_OPS(DP_ROW)
+};
+
+/*
+ * Register shifted by an immediate, one handler per shift type as well:
+ * the shifter's type switch is then folded away too. This form is a
+ * good part of compiled ARM code (address arithmetic, field extraction).
+ */
+#define DP_SHIFT_HANDLER(op, type, s)                                              \
+    static int dp_##op##_##type##_##s(struct arm_cpu *cpu, const struct decoded_insn *d) \
+    {                                                                              \
+        uint32_t result =                                                          \
+            dp_compute_shift(cpu, d, DP_##op, DP_FORM_SHIFT_IMM, s, SHIFT_##type);  \
+        if (dp_writes_rd(DP_##op))                                                 \
+            cpu->r[d->rd] = result;                                                \
+        return 0;                                                                  \
+    }
+
+#define DP_SHIFT_HANDLERS_OF(op)                                                   \
+    DP_SHIFT_HANDLER(op, LSL, 0) DP_SHIFT_HANDLER(op, LSL, 1)                      \
+    DP_SHIFT_HANDLER(op, LSR, 0) DP_SHIFT_HANDLER(op, LSR, 1)                      \
+    DP_SHIFT_HANDLER(op, ASR, 0) DP_SHIFT_HANDLER(op, ASR, 1)                      \
+    DP_SHIFT_HANDLER(op, ROR, 0) DP_SHIFT_HANDLER(op, ROR, 1)
+
+DP_OPS(DP_SHIFT_HANDLERS_OF)
+
+#define DP_SHIFT_ROW(op)                                                           \
+    [DP_##op] = {                                                                  \
+        [SHIFT_LSL] = { dp_##op##_LSL_0, dp_##op##_LSL_1 },                        \
+        [SHIFT_LSR] = { dp_##op##_LSR_0, dp_##op##_LSR_1 },                        \
+        [SHIFT_ASR] = { dp_##op##_ASR_0, dp_##op##_ASR_1 },                        \
+        [SHIFT_ROR] = { dp_##op##_ROR_0, dp_##op##_ROR_1 },                        \
+        [SHIFT_RRX] = { dp_##op##_SHIFT_IMM_0, dp_##op##_SHIFT_IMM_1 },            \
+    },
+
+const insn_handler arm_dp_shift_imm_handlers[DP_OP_COUNT][SHIFT_RRX + 1][2] = {
+    DP_OPS(DP_SHIFT_ROW)
 };
 
 /*

@@ -16,25 +16,12 @@
 #include <string.h>
 
 #include "cpu/arm_exec.h"
-
-#define ALWAYS_INLINE inline __attribute__((always_inline))
+#include "cpu/arm_fast.h"
 
 /* ---- word and unsigned byte ---- */
 
-/* Offset with U applied: immediates were negated by the decoder; a scaled
- * register is negated here without a branch. */
-static ALWAYS_INLINE uint32_t ldst_offset(const struct arm_cpu *cpu,
-                                          const struct decoded_insn *d, bool reg)
-{
-    if (!reg)
-        return d->imm;
-    uint32_t offset = arm_shift_imm(cpu->r[d->rm], d->shift, d->imm, cpu->c);
-    uint32_t negate = (d->flags & LSF_U) ? 0 : ~0u;
-    return (offset ^ negate) - negate;
-}
-
 static ALWAYS_INLINE int ldst_exec(struct arm_cpu *cpu, const struct decoded_insn *d,
-                                   bool load, bool byte, bool reg, unsigned index)
+                                   bool load, bool byte, unsigned reg, unsigned index)
 {
     const uint32_t base = cpu->r[d->rn];
     const uint32_t offset = ldst_offset(cpu, d, reg);
@@ -61,9 +48,16 @@ static ALWAYS_INLINE int ldst_exec(struct arm_cpu *cpu, const struct decoded_ins
 }
 
 #define LDST_HANDLER(name, load, byte, reg, index)                                 \
-    static int ldst_##name(struct arm_cpu *cpu, const struct decoded_insn *d)      \
+    static __attribute__((noinline)) int ldst_##name##_slow(struct arm_cpu *cpu,   \
+                                                           const struct decoded_insn *d) \
     {                                                                              \
         return ldst_exec(cpu, d, load, byte, reg, index);                          \
+    }                                                                              \
+    static int ldst_##name(struct arm_cpu *cpu, const struct decoded_insn *d)      \
+    {                                                                              \
+        if (likely(ldst_fast(cpu, d, load, byte, reg, index)))                     \
+            return 0;                                                              \
+        return ldst_##name##_slow(cpu, d);                                         \
     }
 
 #define LDST_HANDLERS_OF(name, load, byte)                                         \
@@ -72,7 +66,10 @@ static ALWAYS_INLINE int ldst_exec(struct arm_cpu *cpu, const struct decoded_ins
     LDST_HANDLER(name##_imm_post, load, byte, false, LDST_POST)                    \
     LDST_HANDLER(name##_reg_off, load, byte, true, LDST_OFFSET)                    \
     LDST_HANDLER(name##_reg_pre, load, byte, true, LDST_PRE_WB)                    \
-    LDST_HANDLER(name##_reg_post, load, byte, true, LDST_POST)
+    LDST_HANDLER(name##_reg_post, load, byte, true, LDST_POST)                     \
+    LDST_HANDLER(name##_lsl_off, load, byte, LDST_REG_LSL_ADD, LDST_OFFSET)        \
+    LDST_HANDLER(name##_lsl_pre, load, byte, LDST_REG_LSL_ADD, LDST_PRE_WB)        \
+    LDST_HANDLER(name##_lsl_post, load, byte, LDST_REG_LSL_ADD, LDST_POST)
 
 LDST_HANDLERS_OF(str, false, false)
 LDST_HANDLERS_OF(strb, false, true)
@@ -89,6 +86,15 @@ LDST_HANDLERS_OF(ldrb, true, true)
 const insn_handler arm_ldst_handlers[2][2][2][LDST_INDEX_COUNT] = {
     { LDST_ROW(str), LDST_ROW(strb) },
     { LDST_ROW(ldr), LDST_ROW(ldrb) },
+};
+
+#define LDST_LSL_ROW(name)                                                         \
+    { ldst_##name##_lsl_off, ldst_##name##_lsl_pre, ldst_##name##_lsl_post }
+
+/* [L][B][index]: register offset, LSL, added */
+const insn_handler arm_ldst_lsl_handlers[2][2][LDST_INDEX_COUNT] = {
+    { LDST_LSL_ROW(str), LDST_LSL_ROW(strb) },
+    { LDST_LSL_ROW(ldr), LDST_LSL_ROW(ldrb) },
 };
 
 /* Unprivileged word load, rotated like LDR when unaligned (A4.1.24). */
@@ -147,18 +153,6 @@ int arm_ldst_generic(struct arm_cpu *cpu, const struct decoded_insn *d)
 
 /* ---- halfword, signed byte/halfword, doubleword ---- */
 
-/* Address of an addressing mode 3 access; *wb gets the writeback value. */
-static ALWAYS_INLINE uint32_t extra_address(const struct arm_cpu *cpu,
-                                            const struct decoded_insn *d, uint32_t *wb)
-{
-    uint32_t base = cpu->r[d->rn];
-    uint32_t offset = d->imm;
-    if (d->flags & LSF_REG)
-        offset = (d->flags & LSF_U) ? cpu->r[d->rm] : -cpu->r[d->rm];
-    *wb = base + offset;
-    return (d->flags & LSF_P) ? base + offset : base;
-}
-
 static ALWAYS_INLINE int extra_load(struct arm_cpu *cpu, const struct decoded_insn *d,
                                     unsigned size, bool sign)
 {
@@ -179,22 +173,25 @@ static ALWAYS_INLINE int extra_load(struct arm_cpu *cpu, const struct decoded_in
     return arm_mem_done(cpu, rc);
 }
 
-static int ldstx_ldrh(struct arm_cpu *cpu, const struct decoded_insn *d)
-{
-    return extra_load(cpu, d, 2, false);
-}
+#define EXTRA_LOAD_HANDLER(name, size, sign)                                       \
+    static __attribute__((noinline)) int ldstx_##name##_slow(struct arm_cpu *cpu,  \
+                                                            const struct decoded_insn *d) \
+    {                                                                              \
+        return extra_load(cpu, d, size, sign);                                     \
+    }                                                                              \
+    static int ldstx_##name(struct arm_cpu *cpu, const struct decoded_insn *d)     \
+    {                                                                              \
+        if (likely(extra_load_fast(cpu, d, size, sign)))                           \
+            return 0;                                                              \
+        return ldstx_##name##_slow(cpu, d);                                        \
+    }
 
-static int ldstx_ldrsb(struct arm_cpu *cpu, const struct decoded_insn *d)
-{
-    return extra_load(cpu, d, 1, true);
-}
+EXTRA_LOAD_HANDLER(ldrh, 2, false)
+EXTRA_LOAD_HANDLER(ldrsb, 1, true)
+EXTRA_LOAD_HANDLER(ldrsh, 2, true)
 
-static int ldstx_ldrsh(struct arm_cpu *cpu, const struct decoded_insn *d)
-{
-    return extra_load(cpu, d, 2, true);
-}
-
-static int ldstx_strh(struct arm_cpu *cpu, const struct decoded_insn *d)
+static __attribute__((noinline)) int ldstx_strh_slow(struct arm_cpu *cpu,
+                                                     const struct decoded_insn *d)
 {
     uint32_t wb;
     uint32_t addr = extra_address(cpu, d, &wb);
@@ -209,6 +206,13 @@ static int ldstx_strh(struct arm_cpu *cpu, const struct decoded_insn *d)
     if (d->flags & LSF_WB)
         cpu->r[d->rn] = wb;
     return arm_mem_done(cpu, rc);
+}
+
+static int ldstx_strh(struct arm_cpu *cpu, const struct decoded_insn *d)
+{
+    if (likely(strh_fast(cpu, d)))
+        return 0;
+    return ldstx_strh_slow(cpu, d);
 }
 
 /*

@@ -42,7 +42,10 @@ struct decoded_insn {
     insn_handler handler;
     uint32_t raw;        /* the encoding (Thumb-2: first halfword << 16 | second) */
     uint32_t imm;        /* immediate, rotated immediate, offset, register list */
-    uint8_t cond;        /* enum arm_cond; the executor skips failing ones */
+    uint8_t cond;        /* enum arm_cond; the executor skips failing ones.
+                            In ARM blocks, 16 and up name an inline path
+                            of the executor (cpu/exec.c), set after
+                            decoding; no handler reads cond */
     uint8_t rd, rn, rm;
     uint8_t rs;          /* shift register, or Ra for multiply-accumulate */
     uint8_t shift;       /* shift type (LSL/LSR/ASR/ROR/RRX) and flags */
@@ -52,13 +55,21 @@ struct decoded_insn {
 
 enum decode_set { DECODE_ARM, DECODE_THUMB, DECODE_SET_COUNT };
 
+/*
+ * After a block's 1024 or 2048 slots come DECODE_END_SLOTS slots whose
+ * handler is cpu_page_end, so the executor's straight-line loop needs no
+ * end-of-page test: an ARM run reaches the first; a Thumb run the first,
+ * or the second after a 32-bit instruction in the page's last halfword.
+ */
+#define DECODE_END_SLOTS 2
+
 struct decode_block {
     uint64_t phys;                  /* physical page address */
     uint8_t *host;                  /* host memory of that page */
     enum decode_set set;
     unsigned decoded;               /* slots decoded since the last reset */
     struct decode_block *hash_next;
-    struct decoded_insn slot[];     /* 1024 (ARM) or 2048 (Thumb) */
+    struct decoded_insn slot[];     /* 1024 (ARM) or 2048 (Thumb), then the end slots */
 };
 
 #define DECODE_CACHE_BUCKETS 4096
@@ -82,6 +93,12 @@ void decode_cache_invalidate_all(struct decode_cache *dc);
 
 /* The "decode me" handler every fresh slot holds. */
 int cpu_decode_slot(struct arm_cpu *cpu, const struct decoded_insn *d);
+/*
+ * The end slots' handler: the "instruction" there is the next page's
+ * first. It takes back the executor's count for it and returns non-zero
+ * with r[15] at that address, so the executor looks the next page up.
+ */
+int cpu_page_end(struct arm_cpu *cpu, const struct decoded_insn *d);
 
 /*
  * Decoders (cpu/arm_decode.c, cpu/thumb_decode.c). They fill *d entirely

@@ -20,14 +20,18 @@ static unsigned bucket_of(uint64_t phys)
     return (unsigned)(phys >> TLB_PAGE_SHIFT) & (DECODE_CACHE_BUCKETS - 1);
 }
 
+/*
+ * Back to "decode me": the handler, and COND_AL so the executor always
+ * calls it. The length stays: a handler whose own block is reset under it
+ * (a Thumb-2 store to its own page) still needs it to find the next
+ * instruction, and decoding rewrites it before the executor reads it again.
+ */
 static void block_reset(struct decode_block *block)
 {
     unsigned count = slot_count(block->set);
-    uint8_t len = block->set == DECODE_ARM ? 4 : 2;
     for (unsigned i = 0; i < count; i++) {
         block->slot[i].handler = cpu_decode_slot;
         block->slot[i].cond = COND_AL;
-        block->slot[i].len = len;
     }
     block->decoded = 0;
 }
@@ -65,13 +69,20 @@ struct decode_block *decode_cache_get(struct decode_cache *dc, uint64_t phys, ui
 
     unsigned count = slot_count(set);
     struct decode_block *block =
-        calloc(1, sizeof(*block) + count * sizeof(struct decoded_insn));
+        calloc(1, sizeof(*block) + (count + DECODE_END_SLOTS) * sizeof(struct decoded_insn));
     if (!block)
         return NULL;
     block->phys = phys;
     block->host = host;
     block->set = set;
+    uint8_t len = set == DECODE_ARM ? 4 : 2;
+    for (unsigned i = 0; i < count + DECODE_END_SLOTS; i++)
+        block->slot[i].len = len;
     block_reset(block);
+    for (unsigned i = count; i < count + DECODE_END_SLOTS; i++) {
+        block->slot[i].handler = cpu_page_end;
+        block->slot[i].cond = COND_AL;
+    }
     block->hash_next = *head;
     *head = block;
     dc->blocks++;
