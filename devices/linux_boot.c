@@ -22,6 +22,100 @@ static uint64_t align_up(uint64_t value, uint64_t align)
     return (value + align - 1) & ~(align - 1);
 }
 
+/*
+ * The secondary CPUs' holding pen (struct machine_smp_pen), ARM code run
+ * with the MMU off, like the Versatile Express boot monitor:
+ *
+ *   ldr  r2, gic_cpu        @ this CPU's GIC CPU interface
+ *   mov  r1, #1
+ *   str  r1, [r2]           @ GICC_CTLR: forward Group 0 interrupts
+ *   mov  r1, #0xff
+ *   str  r1, [r2, #4]       @ GICC_PMR: let every priority through
+ *   ldr  r0, release
+ * 1:wfi                     @ the OS wakes us with an SGI...
+ *   ldr  r1, [r0]
+ *   cmp  r1, #0
+ *   beq  1b                 @ ...after writing our entry point there
+ *   bx   r1
+ * gic_cpu: .word GIC CPU interface base
+ * release: .word release register address
+ *
+ * The SGI stays pending in the GIC, so the kernel takes it once it
+ * unmasks interrupts (Linux's IPI_WAKEUP does nothing).
+ *
+ * A CPU the device tree does not list is never started by the kernel,
+ * but the kernel's first wake-up SGIs go to every CPU interface (Linux's
+ * GIC driver targets 0xff until a CPU has come up), and a CPU released
+ * from the pen would then spin in the kernel's own pen for good. Such a
+ * CPU is parked instead, after the pen's two literal words: its GIC
+ * interface stays disabled, so nothing wakes it:
+ *
+ * parked: wfi
+ *   b    parked
+ */
+static const uint32_t smp_pen_code[] = {
+    0xe59f2024, 0xe3a01001, 0xe5821000, 0xe3a010ff, 0xe5821004, 0xe59f0014,
+    0xe320f003, 0xe5901000, 0xe3510000, 0x0afffffb, 0xe12fff11,
+};
+static const uint32_t smp_parked_code[] = { 0xe320f003, 0xeafffffd };
+
+#define PEN_WORDS (sizeof(smp_pen_code) / 4)
+#define PEN_PARKED_OFFSET ((PEN_WORDS + 2) * 4)
+
+/*
+ * Bit n set when the device tree's /cpus has a cpu node whose reg is n
+ * (MPIDR affinity; the CPU number on these boards); all set without a
+ * device tree or /cpus.
+ */
+static uint32_t dtb_cpu_mask(const void *fdt)
+{
+    int cpus = fdt_path_offset(fdt, "/cpus");
+    if (cpus < 0)
+        return ~0u;
+    uint32_t mask = 0;
+    int node;
+    fdt_for_each_subnode(node, fdt, cpus) {
+        const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+        int len;
+        const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+        if (!type || strcmp(type, "cpu") != 0 || !reg || len < 4)
+            continue;
+        uint32_t id = fdt32_to_cpu(reg[len / 4 - 1]) & 0xffffu;
+        if (id < 32)
+            mask |= 1u << id;
+    }
+    return mask ? mask : ~0u;
+}
+
+/* Writes the pen; every CPU but CPU 0 waits in it, or is parked if the
+ * device tree (cpu_mask) does not list it. */
+static int smp_pen_setup(struct machine *m, uint32_t cpu_mask)
+{
+    const struct machine_smp_pen *pen = &m->smp_pen;
+    uint32_t image[PEN_WORDS + 2 + 2];
+    memcpy(image, smp_pen_code, sizeof(smp_pen_code));
+    image[PEN_WORDS] = pen->gic_cpu_base;
+    image[PEN_WORDS + 1] = pen->release_addr;
+    memcpy(&image[PEN_WORDS + 2], smp_parked_code, sizeof(smp_parked_code));
+    int rc = aspace_write_bytes(&m->as, pen->pen_base, image, sizeof(image));
+    if (rc < 0) {
+        report_error("%s: cannot write the secondary CPUs' boot pen at 0x%08x",
+                     m->board_name, pen->pen_base);
+        return rc;
+    }
+    for (unsigned i = 1; i < m->cpu_count; i++) {
+        struct arm_cpu *cpu = &m->cpu[i];
+        bool listed = (cpu_mask >> i) & 1;
+        if (!listed)
+            report_warning("%s: the device tree has no cpu node for CPU %u: it stays parked",
+                           m->board_name, i);
+        cpu_set_cpsr(cpu, MODE_SVC | PSR_I | PSR_F | PSR_A, 0xffffffffu);
+        cpu->thumb = 0;
+        cpu->r[15] = pen->pen_base + (listed ? 0 : PEN_PARKED_OFFSET);
+    }
+    return 0;
+}
+
 /* Sets a property, creating /chosen or /memory as needed. */
 static int fdt_path_node(void *fdt, const char *name)
 {
@@ -120,6 +214,7 @@ int linux_boot_setup(struct machine *m, const struct linux_boot *boot)
     }
 
     uint64_t dtb_addr = 0;
+    uint32_t dt_cpus = ~0u;
     if (boot->dtb) {
         uint8_t *blob;
         uint64_t size;
@@ -148,6 +243,7 @@ int linux_boot_setup(struct machine *m, const struct linux_boot *boot)
         else
             report_error("%s: %s", boot->dtb, fdt_strerror(rc));
         if (rc == 0) {
+            dt_cpus = dtb_cpu_mask(fdt);
             fdt_pack(fdt);
             dtb_addr = align_up(next_free, 4096);
             if (!aspace_host_ptr(&m->as, dtb_addr, fdt_totalsize(fdt))) {
@@ -160,6 +256,12 @@ int linux_boot_setup(struct machine *m, const struct linux_boot *boot)
             rc = -EINVAL;
         }
         free(fdt);
+        if (rc < 0)
+            return rc;
+    }
+
+    if (m->cpu_count > 1 && m->smp_pen.pen_base) {
+        rc = smp_pen_setup(m, dt_cpus);
         if (rc < 0)
             return rc;
     }

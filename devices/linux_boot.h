@@ -19,7 +19,12 @@ struct linux_boot {
     uint32_t machine_type;  /* r1 */
 };
 
-/* Loads everything and sets CPU 0 up for entry; prints errors, returns -errno. */
+/*
+ * Loads everything and sets CPU 0 up for entry; on a machine with more
+ * than one CPU and a holding pen (machine.smp_pen) it also writes the pen
+ * and parks the other CPUs in it, for the kernel to release. Prints
+ * errors, returns -errno.
+ */
 int linux_boot_setup(struct machine *m, const struct linux_boot *boot);
 
 #endif

@@ -2,6 +2,14 @@
  * Machine lifetime and the run loop: run the CPU up to the next timer
  * deadline, fire due events, and when the CPU waits for an interrupt jump
  * virtual time to the next deadline (DESIGN.md, "Time is virtual").
+ *
+ * A board with several CPUs runs them one at a time on the host thread,
+ * round-robin in fixed quanta of instructions, skipping CPUs that wait in
+ * WFI; virtual time is the instructions retired by all of them, so the
+ * interleaving, and with it the whole run, is deterministic. Switching
+ * CPUs clears the incoming CPU's exclusive monitor and flushes its TLB,
+ * which stands in for the other CPUs' stores to its tagged address and
+ * their broadcast (Inner Shareable) TLB maintenance since it last ran.
  */
 #include "devices/machine.h"
 
@@ -10,9 +18,19 @@
 #include <string.h>
 
 #include "base/report.h"
+#include "cpu/mem.h"
+#include "cpu/v7_ops.h"
 
 /* Longest uninterrupted CPU run, so stop requests are seen promptly. */
 #define MACHINE_MAX_SLICE 200000u
+
+/*
+ * Instructions a CPU runs before the next runnable one gets its turn
+ * (100 us at the default 100 MHz): short enough that a CPU spinning on
+ * another (an IPI it waits for, a lock) loses little, long enough that
+ * the switch cost (a TLB refill) stays small.
+ */
+#define MACHINE_SMP_QUANTUM 10000u
 
 int machine_create(struct machine *m, const struct machine_config *cfg)
 {
@@ -191,12 +209,159 @@ static enum machine_stop_reason machine_run_slices(struct machine *m, uint64_t b
     }
 }
 
+/* ---- several CPUs: round-robin time-sharing ---- */
+
+/* Whether the instruction before cpu's PC (the one that halted it) is
+ * WFE: ARM cond:0x320f002 (ARM ARM A8.8.424), Thumb 0xbf20 or 0xf3af 0x8002. */
+static bool halted_by_wfe(struct arm_cpu *cpu)
+{
+    uint32_t pc = cpu->r[15];
+    if (!cpu->thumb) {
+        uint32_t insn;
+        return cpu_debug_read(cpu, pc - 4, &insn, 4) == 0 &&
+               (insn & 0x0fffffffu) == 0x0320f002u;
+    }
+    uint16_t hw[2];
+    if (cpu_debug_read(cpu, pc - 2, &hw[1], 2) == 0 && hw[1] == 0xbf20)
+        return true;
+    return cpu_debug_read(cpu, pc - 4, hw, 4) == 0 && hw[0] == 0xf3af && hw[1] == 0x8002;
+}
+
+/* Whether cpu may run; wakes it when its interrupt line rose (WFI wakes on
+ * a pending interrupt even when it is masked, ARM ARM B1.8.13). */
+static bool smp_runnable(struct arm_cpu *cpu)
+{
+    if (cpu->halted && (cpu->irq_line || cpu->fiq_line))
+        cpu->halted = 0;
+    return !cpu->halted;
+}
+
+/* The CPU whose quantum goes on, else the next runnable one after it in
+ * round-robin order (with a fresh quantum); -1 when every CPU waits. */
+static int smp_pick(struct machine *m)
+{
+    unsigned cur = m->smp_next;
+    if (m->smp_quantum_left && smp_runnable(&m->cpu[cur]))
+        return (int)cur;
+    for (unsigned n = 1; n <= m->cpu_count; n++) {
+        unsigned i = (cur + n) % m->cpu_count;
+        if (smp_runnable(&m->cpu[i])) {
+            m->smp_next = i;
+            m->smp_quantum_left = MACHINE_SMP_QUANTUM;
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+static void smp_switch_to(struct machine *m, struct arm_cpu *cpu)
+{
+    if (machine_current_cpu(m) == cpu)
+        return;
+    /*
+     * The other CPUs ran since this one was switched out. Their stores
+     * may have hit the address its monitor tags: clearing the local
+     * monitor makes its STREX fail and retry (a context switch may clear
+     * it, ARM ARM A3.4.5). Their TLBI*IS broadcasts must reach this CPU's
+     * TLB: flushing all of it is a superset, always allowed for a TLB.
+     * The decode cache is shared by the address space and kept coherent
+     * by the store path, so ICIALLUIS needs nothing.
+     */
+    v7_excl_clear(cpu);
+    cpu_tlb_flush(cpu);
+    machine_switch_cpu(m, cpu);
+    m->smp_switches++;
+}
+
+/* Every CPU waits: jump time to the next event. STOP_NONE to go on. */
+static enum machine_stop_reason smp_idle(struct machine *m)
+{
+    uint64_t ps = vclock_ps_to_next(&m->clock);
+    if (ps == UINT64_MAX)
+        return STOP_HALTED;
+    if (m->idle_wait) {
+        m->idle_wait(m->idle_opaque, ps / 1000);
+        if (m->stop_requested || m->shutdown_requested || smp_pick(m) >= 0)
+            return STOP_NONE;
+    }
+    vclock_skip_to_next(&m->clock);
+    return STOP_NONE;
+}
+
+static enum machine_stop_reason machine_run_smp(struct machine *m, uint64_t budget)
+{
+    uint64_t end = budget ? machine_instructions(m) + budget : UINT64_MAX;
+
+    for (;;) {
+        if (m->shutdown_requested)
+            return STOP_SHUTDOWN;
+        if (m->stop_requested) {
+            m->stop_requested = false;
+            return STOP_REQUESTED;
+        }
+        vclock_run_due(&m->clock);
+        uint64_t now = machine_instructions(m);
+        if (now >= end)
+            return STOP_BUDGET;
+
+        int index = smp_pick(m);
+        if (index < 0) {
+            enum machine_stop_reason why = smp_idle(m);
+            if (why != STOP_NONE)
+                return why;
+            continue;
+        }
+        struct arm_cpu *cpu = &m->cpu[index];
+        smp_switch_to(m, cpu);
+
+        uint64_t slice = vclock_insns_to_next(&m->clock);
+        if (slice > end - now)
+            slice = end - now;
+        if (slice > m->smp_quantum_left)
+            slice = m->smp_quantum_left;
+        if (slice > MACHINE_MAX_SLICE)
+            slice = MACHINE_MAX_SLICE;
+        if (m->debug_single_step && m->debug_check) {
+            /* Breakpoints: every instruction boundary is checked. */
+            cpu_check_interrupts(cpu);
+            enum machine_stop_reason why = m->debug_check(m->debug_opaque, cpu);
+            if (why != STOP_NONE)
+                return why;
+            slice = 1;
+        }
+        uint64_t ran = cpu_run(cpu, slice);
+        m->smp_quantum_left = ran >= m->smp_quantum_left ? 0 : m->smp_quantum_left - ran;
+        /*
+         * WFE waits for an event, which another CPU's SEV (Linux's
+         * spin_unlock) would send: here that CPU cannot run until this
+         * one yields, so WFE yields the rest of the quantum instead of
+         * halting (a spurious wake-up, which the architecture allows:
+         * ARM ARM B1.8.13). WFI halts until an interrupt.
+         */
+        if (cpu->halted && !m->shutdown_requested && halted_by_wfe(cpu)) {
+            cpu->halted = 0;
+            m->smp_quantum_left = 0;
+        }
+
+        struct mmu_context *ctx = &m->mmu[index];
+        if (unlikely(ctx->watch_hit.pending)) {
+            /* A watchpoint ended the run after its instruction (mmu.h). */
+            enum machine_stop_reason why = m->debug_check ? m->debug_check(m->debug_opaque, cpu)
+                                                          : STOP_NONE;
+            mmu_watch_hit_done(ctx);
+            if (why != STOP_NONE)
+                return why;
+        }
+    }
+}
+
 /* idle_wait may serve a monitor client: m->running tells it a run is on. */
 enum machine_stop_reason machine_run(struct machine *m, uint64_t budget)
 {
     m->running = true;
-    enum machine_stop_reason why = m->run_hook ? m->run_hook(m->run_opaque, m, budget)
-                                               : machine_run_slices(m, budget);
+    enum machine_stop_reason why = m->run_hook       ? m->run_hook(m->run_opaque, m, budget)
+                                   : m->cpu_count > 1 ? machine_run_smp(m, budget)
+                                                      : machine_run_slices(m, budget);
     m->running = false;
     return why;
 }

@@ -40,6 +40,20 @@ struct machine_config {
     struct machine_disk disk[MACHINE_MAX_DISKS];
 };
 
+/*
+ * The boot firmware's holding pen for secondary CPUs (devices/linux_boot.c
+ * writes it when the machine has more than one CPU and pen_base is set):
+ * each secondary enables its GIC CPU interface at gic_cpu_base, waits for
+ * an interrupt (WFI) and jumps to the address in the 32-bit register at
+ * release_addr once that is nonzero, as the Versatile Express boot monitor
+ * does with SYS_FLAGS. pen_base is memory the OS leaves alone.
+ */
+struct machine_smp_pen {
+    uint32_t pen_base;          /* 0: no pen; secondaries start at the reset vector */
+    uint32_t gic_cpu_base;
+    uint32_t release_addr;
+};
+
 enum machine_stop_reason {
     STOP_NONE,
     STOP_BUDGET,        /* ran the instructions asked for */
@@ -109,6 +123,17 @@ struct machine {
      */
     enum machine_stop_reason (*run_hook)(void *opaque, struct machine *m, uint64_t budget);
     void *run_opaque;
+
+    /*
+     * A bare board with more than one CPU (no run hook): machine_run
+     * time-shares them round-robin in quanta of MACHINE_SMP_QUANTUM
+     * instructions (machine.c). smp_next is the CPU whose quantum runs
+     * now, smp_quantum_left what is left of it; smp_pen is set by the board.
+     */
+    unsigned smp_next;
+    uint64_t smp_quantum_left;
+    uint64_t smp_switches;      /* world switches between CPUs, for `stats` */
+    struct machine_smp_pen smp_pen;
 };
 
 /* Board registry (devices/boards/). */
@@ -151,6 +176,16 @@ enum machine_stop_reason machine_run(struct machine *m, uint64_t budget);
 static inline struct arm_cpu *machine_current_cpu(struct machine *m)
 {
     return m->current_cpu ? m->current_cpu : &m->cpu[0];
+}
+
+/* The board CPU number (m->cpu[] index) of the CPU that runs now; 0 when a
+ * hypervisor vCPU runs (the board's devices then see CPU 0's view). */
+static inline unsigned machine_current_cpu_index(const struct machine *m)
+{
+    for (unsigned i = 1; i < m->cpu_count; i++)
+        if (m->current_cpu == &m->cpu[i])
+            return i;
+    return 0;
 }
 
 /* Instructions retired by every CPU and vCPU so far (monotonic). */

@@ -17,7 +17,8 @@ const struct config_key config_schema[] = {
     { "machine", "memory", CONFIG_SIZE, "128M", NULL,
       "RAM size (suffix K, M or G). Versatile PB: up to 256M; vexpress-a9: up to 1G; "
       "vexpress-a15: up to 2G." },
-    { "machine", "cpus", CONFIG_UINT, "1", NULL, "Number of CPUs (versatilepb: 1)." },
+    { "machine", "cpus", CONFIG_UINT, "1", NULL, "Number of CPUs: versatilepb 1; vexpress-a9 and vexpress-a15 1 to 4 (secondaries "
+      "start from a boot pen released through SYS_FLAGS, as on the real board)." },
     { "machine", "mhz", CONFIG_UINT, "100", NULL,
       "Virtual clock: guest instructions per microsecond of virtual time. Guest time "
       "advances only with executed instructions, so runs are reproducible." },

@@ -24,10 +24,15 @@
  * Power: the motherboard config bus (vexpress_sysregs.c) ends the run on
  * SHUTDOWN (Linux's poweroff), REBOOT and RESET (reboot).
  *
- * CPUs: the tables and the interrupt controllers take machine.cpus, but
- * the machine runs one CPU (machine_run drives CPU 0), so more than one is
- * refused for now. Secondary boot will use SYS_FLAGS (the entry address
- * Linux writes) and a wake-up IPI, as on the real board.
+ * CPUs: machine.cpus = 1..4 (the MPCore tiles have up to four). The
+ * machine time-shares them (devices/machine.c); the GIC's banked
+ * registers, the A9 private timers and the generic timer serve the CPU
+ * that runs. Secondary boot is the real board's, as Linux 6.1's
+ * platsmp-vexpress.c expects (the DTs have no enable-method and no PSCI
+ * node): the boot monitor holds the secondaries in WFI; the kernel writes
+ * their entry point to SYS_FLAGS and sends them an SGI. The pen is
+ * written by devices/linux_boot.c into the last page of the PSRAM,
+ * which Linux leaves alone (an mtd-ram nobody writes to).
  */
 #include "devices/boards/vexpress.h"
 
@@ -64,6 +69,10 @@
 /* GIC-400 blocks from PERIPHBASE (Cortex-A15 MPCore TRM, "Memory map"). */
 #define VE_A15_GICD_OFFSET 0x1000u
 #define VE_A15_GICC_OFFSET 0x2000u
+#define VE_A9_GICC_OFFSET 0x100u        /* Cortex-A9 MPCore TRM, "Private memory region" */
+#define VE_SYS_FLAGS 0x30u              /* from the sysregs base: the secondaries' entry */
+#define VE_PSRAM_SIZE (32u << 20)
+#define VE_MAX_CPUS 4
 
 /* The generic timer's PPIs, in the DT's order (secure/non-secure phys, virt, hyp). */
 static const unsigned ve_gtimer_ppi[GT_TIMER_COUNT] = { 13, 14, 11, 10 };
@@ -194,6 +203,7 @@ struct ve_variant {
     uint32_t ram_base;
     uint64_t max_memory;
     uint32_t periphbase;            /* CBAR */
+    uint32_t gic_cpu_base;          /* GIC CPU interface (the secondary pen enables it) */
     const struct vexpress_daughterboard *db;
     struct ve_table motherboard;
     struct ve_table daughterboard;
@@ -205,6 +215,7 @@ static const struct ve_variant ve_a9 = {
     .ram_base = VE_A9_RAM_BASE,
     .max_memory = VE_A9_MAX_MEMORY,
     .periphbase = VE_A9_PERIPHBASE,
+    .gic_cpu_base = VE_A9_PERIPHBASE + VE_A9_GICC_OFFSET,
     .db = &vexpress_db_ca9,
     .motherboard = VE_TABLE(ve_mb_legacy),
     .daughterboard = VE_TABLE(ve_db_ca9),
@@ -216,6 +227,7 @@ static const struct ve_variant ve_a15 = {
     .ram_base = VE_A15_RAM_BASE,
     .max_memory = VE_A15_MAX_MEMORY,
     .periphbase = VE_A15_PERIPHBASE,
+    .gic_cpu_base = VE_A15_PERIPHBASE + VE_A15_GICC_OFFSET,
     .db = &vexpress_db_ca15,
     .motherboard = VE_TABLE(ve_mb_rs1),
     .daughterboard = VE_TABLE(ve_db_ca15),
@@ -262,6 +274,12 @@ static void ve_power_request(void *opaque, enum vexpress_power_request what)
     }
 }
 
+/* The banked registers belong to the CPU that runs (machine.c). */
+static unsigned ve_current_cpu(void *opaque)
+{
+    return machine_current_cpu_index(opaque);
+}
+
 static struct irq_line ve_irq(const struct ve_build *b, int spi)
 {
     if (spi < 0 || !b->gic)
@@ -282,6 +300,7 @@ static struct device *ve_create_a9_mpcore(struct ve_build *b, const struct ve_sl
         .periphbase = slot->base,
         .num_cpus = m->cpu_count,
         .num_irqs = VE_A9_GIC_IRQS,
+        .cpu_sel = { ve_current_cpu, m },
     };
     for (unsigned i = 0; i < m->cpu_count; i++) {
         mc.irq_out[i] = irq_line_make(ve_cpu_input, &m->cpu[i], VE_CPU_IRQ);
@@ -310,6 +329,7 @@ static struct device *ve_create_gic400(struct ve_build *b, const struct ve_slot 
         .cpu_name = "gic-cpu",
         .dist_base = slot->base + VE_A15_GICD_OFFSET,
         .cpu_base = slot->base + VE_A15_GICC_OFFSET,
+        .cpu_sel = { ve_current_cpu, m },
     };
     for (unsigned i = 0; i < m->cpu_count; i++) {
         gc.irq_out[i] = irq_line_make(ve_cpu_input, &m->cpu[i], VE_CPU_IRQ);
@@ -495,11 +515,20 @@ static int ve_populate(struct ve_build *b, const struct ve_table *table, unsigne
     return 0;
 }
 
+/* Where the table puts a device both motherboard maps have. */
+static uint32_t ve_slot_base(const struct ve_table *table, enum ve_model model, const char *name)
+{
+    for (unsigned i = 0; i < table->count; i++)
+        if (table->slot[i].model == model && strcmp(table->slot[i].name, name) == 0)
+            return table->slot[i].base;
+    return 0;
+}
+
 static int ve_check_config(const struct ve_variant *v, const struct machine_config *cfg,
                            uint64_t memory)
 {
-    if (cfg->cpus > 1) {
-        report_error("%s: only one CPU is supported for now (asked for %u)", v->board,
+    if (cfg->cpus > VE_MAX_CPUS) {
+        report_error("%s: the tile has at most %u CPUs (asked for %u)", v->board, VE_MAX_CPUS,
                      cfg->cpus);
         return -EINVAL;
     }
@@ -541,6 +570,11 @@ static int ve_create(struct machine *m, const struct machine_config *cfg,
     }
     m->ram_base = v->ram_base;
     m->ram_size = memory;
+    m->smp_pen = (struct machine_smp_pen){
+        .pen_base = ve_slot_base(&v->motherboard, VE_RAM, "psram") + VE_PSRAM_SIZE - 4096,
+        .gic_cpu_base = v->gic_cpu_base,
+        .release_addr = ve_slot_base(&v->motherboard, VE_SYSREGS, "sysregs") + VE_SYS_FLAGS,
+    };
 
     struct ve_build b = { .m = m, .cfg = cfg, .v = v };
     for (unsigned order = 0; order < 2; order++) {

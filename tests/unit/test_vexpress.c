@@ -809,7 +809,7 @@ START_TEST(test_board_config_limits)
     cfg.disk[1].image = "/nonexistent";  /* one card slot only */
     ck_assert_int_lt(machine_create(m, &cfg), 0);
     cfg.disk[1].image = NULL;
-    cfg.cpus = 2;                       /* one CPU for now */
+    cfg.cpus = 5;                       /* the MPCore tiles have at most four */
     ck_assert_int_lt(machine_create(m, &cfg), 0);
     cfg.cpus = 0;
     cfg.memory = 0;                     /* default */
