@@ -149,6 +149,48 @@ void machine_switch_cpu(struct machine *m, struct arm_cpu *cpu)
     vclock_attach_counter(&m->clock, &cpu->icount, &cpu->run_end);
 }
 
+/* ---- pieces every run loop shares (machine.h) ---- */
+
+enum machine_stop_reason machine_debug_before(struct machine *m, struct arm_cpu *cpu,
+                                              uint64_t *slice)
+{
+    if (!m->debug_single_step || !m->debug_check)
+        return STOP_NONE;
+    /* Breakpoints: every instruction boundary is checked, after a pending
+     * interrupt is taken so a breakpoint on a vector is seen. */
+    cpu_check_interrupts(cpu);
+    *slice = 1;
+    return m->debug_check(m->debug_opaque, cpu);
+}
+
+enum machine_stop_reason machine_debug_after(struct machine *m, struct arm_cpu *cpu)
+{
+    struct mmu_context *ctx = cpu->mem_opaque;
+    if (likely(!ctx->watch_hit.pending))
+        return STOP_NONE;
+    /* A watchpoint ended the run after its instruction (mmu.h). */
+    enum machine_stop_reason why = m->debug_check ? m->debug_check(m->debug_opaque, cpu)
+                                                  : STOP_NONE;
+    mmu_watch_hit_done(ctx);
+    return why;
+}
+
+/* The instruction before the PC is the one that halted the CPU: WFE is
+ * ARM cond:0x320f002 (ARM ARM A8.8.424), Thumb 0xbf20 or 0xf3af 0x8002. */
+bool machine_cpu_in_wfe(struct arm_cpu *cpu)
+{
+    uint32_t pc = cpu->r[15];
+    if (!cpu->thumb) {
+        uint32_t insn;
+        return cpu_debug_read(cpu, pc - 4, &insn, 4) == 0 &&
+               (insn & 0x0fffffffu) == 0x0320f002u;
+    }
+    uint16_t hw[2];
+    if (cpu_debug_read(cpu, pc - 2, &hw[1], 2) == 0 && hw[1] == 0xbf20)
+        return true;
+    return cpu_debug_read(cpu, pc - 4, hw, 4) == 0 && hw[0] == 0xf3af && hw[1] == 0x8002;
+}
+
 static enum machine_stop_reason machine_run_slices(struct machine *m, uint64_t budget)
 {
     struct arm_cpu *cpu = &m->cpu[0];
@@ -189,43 +231,17 @@ static enum machine_stop_reason machine_run_slices(struct machine *m, uint64_t b
             slice = end - cpu->icount;
         if (slice > MACHINE_MAX_SLICE)
             slice = MACHINE_MAX_SLICE;
-        if (m->debug_single_step && m->debug_check) {
-            /* Breakpoints: every instruction boundary is checked. */
-            cpu_check_interrupts(cpu);
-            enum machine_stop_reason why = m->debug_check(m->debug_opaque, cpu);
-            if (why != STOP_NONE)
-                return why;
-            slice = 1;
-        }
+        enum machine_stop_reason why = machine_debug_before(m, cpu, &slice);
+        if (why != STOP_NONE)
+            return why;
         cpu_run(cpu, slice);
-        if (unlikely(m->mmu[0].watch_hit.pending)) {
-            /* A watchpoint ended the run after its instruction (mmu.h). */
-            enum machine_stop_reason why = m->debug_check ? m->debug_check(m->debug_opaque, cpu)
-                                                          : STOP_NONE;
-            mmu_watch_hit_done(&m->mmu[0]);
-            if (why != STOP_NONE)
-                return why;
-        }
+        why = machine_debug_after(m, cpu);
+        if (why != STOP_NONE)
+            return why;
     }
 }
 
 /* ---- several CPUs: round-robin time-sharing ---- */
-
-/* Whether the instruction before cpu's PC (the one that halted it) is
- * WFE: ARM cond:0x320f002 (ARM ARM A8.8.424), Thumb 0xbf20 or 0xf3af 0x8002. */
-static bool halted_by_wfe(struct arm_cpu *cpu)
-{
-    uint32_t pc = cpu->r[15];
-    if (!cpu->thumb) {
-        uint32_t insn;
-        return cpu_debug_read(cpu, pc - 4, &insn, 4) == 0 &&
-               (insn & 0x0fffffffu) == 0x0320f002u;
-    }
-    uint16_t hw[2];
-    if (cpu_debug_read(cpu, pc - 2, &hw[1], 2) == 0 && hw[1] == 0xbf20)
-        return true;
-    return cpu_debug_read(cpu, pc - 4, hw, 4) == 0 && hw[0] == 0xf3af && hw[1] == 0x8002;
-}
 
 /* Whether cpu may run; wakes it when its interrupt line rose (WFI wakes on
  * a pending interrupt even when it is masked, ARM ARM B1.8.13). */
@@ -321,14 +337,9 @@ static enum machine_stop_reason machine_run_smp(struct machine *m, uint64_t budg
             slice = m->smp_quantum_left;
         if (slice > MACHINE_MAX_SLICE)
             slice = MACHINE_MAX_SLICE;
-        if (m->debug_single_step && m->debug_check) {
-            /* Breakpoints: every instruction boundary is checked. */
-            cpu_check_interrupts(cpu);
-            enum machine_stop_reason why = m->debug_check(m->debug_opaque, cpu);
-            if (why != STOP_NONE)
-                return why;
-            slice = 1;
-        }
+        enum machine_stop_reason why = machine_debug_before(m, cpu, &slice);
+        if (why != STOP_NONE)
+            return why;
         uint64_t ran = cpu_run(cpu, slice);
         m->smp_quantum_left = ran >= m->smp_quantum_left ? 0 : m->smp_quantum_left - ran;
         /*
@@ -338,20 +349,14 @@ static enum machine_stop_reason machine_run_smp(struct machine *m, uint64_t budg
          * halting (a spurious wake-up, which the architecture allows:
          * ARM ARM B1.8.13). WFI halts until an interrupt.
          */
-        if (cpu->halted && !m->shutdown_requested && halted_by_wfe(cpu)) {
+        if (cpu->halted && !m->shutdown_requested && machine_cpu_in_wfe(cpu)) {
             cpu->halted = 0;
             m->smp_quantum_left = 0;
         }
 
-        struct mmu_context *ctx = &m->mmu[index];
-        if (unlikely(ctx->watch_hit.pending)) {
-            /* A watchpoint ended the run after its instruction (mmu.h). */
-            enum machine_stop_reason why = m->debug_check ? m->debug_check(m->debug_opaque, cpu)
-                                                          : STOP_NONE;
-            mmu_watch_hit_done(ctx);
-            if (why != STOP_NONE)
-                return why;
-        }
+        why = machine_debug_after(m, cpu);
+        if (why != STOP_NONE)
+            return why;
     }
 }
 

@@ -170,6 +170,23 @@ void machine_request_shutdown(struct machine *m, int status, const char *why);
  * 0: no limit), a stop is requested, a breakpoint hits or the guest shuts
  * down. With a run hook installed, the hook does the running.
  */
+/*
+ * Pieces every run loop shares (the bare loops in machine.c and the
+ * hypervisor's scheduler, hv/sched.c):
+ * machine_debug_before: with debug single-stepping on, takes a pending
+ *   interrupt and asks the debugger about cpu's next instruction; limits
+ *   *slice to that one instruction. Returns STOP_NONE or why to stop.
+ * machine_debug_after: after cpu_run, reports the watchpoint hit the run
+ *   ended on, if any (mmu.h). Returns STOP_NONE or why to stop.
+ * machine_cpu_in_wfe: whether cpu halted on a WFE (rather than WFI); loops
+ *   that time-share several CPUs let WFE yield instead of halting, since
+ *   the SEV it waits for can only come from a CPU that is not running.
+ */
+enum machine_stop_reason machine_debug_before(struct machine *m, struct arm_cpu *cpu,
+                                              uint64_t *slice);
+enum machine_stop_reason machine_debug_after(struct machine *m, struct arm_cpu *cpu);
+bool machine_cpu_in_wfe(struct arm_cpu *cpu);
+
 enum machine_stop_reason machine_run(struct machine *m, uint64_t budget);
 
 /* The CPU or vCPU that runs now, or ran last: the monitor's default. */

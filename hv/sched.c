@@ -221,22 +221,6 @@ static unsigned online_vcpus(const struct hv_sched *s, const struct domain *d)
     return n;
 }
 
-/* Whether the instruction before cpu's PC (the one that halted it) is
- * WFE: ARM cond:0x320f002 (A8.8.424), Thumb 0xbf20 or 0xf3af 0x8002. */
-static bool halted_by_wfe(struct arm_cpu *cpu)
-{
-    uint32_t pc = cpu->r[15];
-    if (!cpu->thumb) {
-        uint32_t insn;
-        return cpu_debug_read(cpu, pc - 4, &insn, 4) == 0 &&
-               (insn & 0x0fffffffu) == 0x0320f002u;
-    }
-    uint16_t hw[2];
-    if (cpu_debug_read(cpu, pc - 2, &hw[1], 2) == 0 && hw[1] == 0xbf20)
-        return true;
-    return cpu_debug_read(cpu, pc - 4, hw, 4) == 0 && hw[0] == 0xf3af && hw[1] == 0x8002;
-}
-
 /* Every vCPU waits: let time jump to the next event. Returns a stop
  * reason, or STOP_NONE to go on. */
 static enum machine_stop_reason idle(struct hv_sched *s)
@@ -296,14 +280,9 @@ enum machine_stop_reason hv_sched_run(void *opaque, struct machine *m, uint64_t 
             slice = s->slice_left;
         if (slice > SCHED_MAX_RUN)
             slice = SCHED_MAX_RUN;
-        if (m->debug_single_step && m->debug_check) {
-            /* Breakpoints: every instruction boundary is checked. */
-            cpu_check_interrupts(cpu);
-            enum machine_stop_reason why = m->debug_check(m->debug_opaque, cpu);
-            if (why != STOP_NONE)
-                return why;
-            slice = 1;
-        }
+        enum machine_stop_reason why = machine_debug_before(m, cpu, &slice);
+        if (why != STOP_NONE)
+            return why;
         uint64_t before = cpu->icount;
         cpu_run(cpu, slice);
         uint64_t ran = cpu->icount - before;
@@ -313,21 +292,15 @@ enum machine_stop_reason hv_sched_run(void *opaque, struct machine *m, uint64_t 
          * hypercall. */
         if (cpu->halted && !v->d->vcpu[v->vcpu].blocked) {
             v->d->stats.traps++;
-            if (online_vcpus(s, v->d) > 1 && halted_by_wfe(cpu)) {
+            if (online_vcpus(s, v->d) > 1 && machine_cpu_in_wfe(cpu)) {
                 cpu->halted = 0;
                 s->slice_left = 0;
             }
         }
         s->slice_left = ran >= s->slice_left ? 0 : s->slice_left - ran;
 
-        struct mmu_context *ctx = cpu->mem_opaque;
-        if (unlikely(ctx->watch_hit.pending)) {
-            /* A watchpoint ended the run after its instruction (mmu.h). */
-            enum machine_stop_reason why = m->debug_check ? m->debug_check(m->debug_opaque, cpu)
-                                                          : STOP_NONE;
-            mmu_watch_hit_done(ctx);
-            if (why != STOP_NONE)
-                return why;
-        }
+        why = machine_debug_after(m, cpu);
+        if (why != STOP_NONE)
+            return why;
     }
 }
