@@ -76,6 +76,7 @@ check-unit: $(UNIT)
 
 bench: $(EMU) firmware
 	O=$(O) bench/cpu.sh
+	O=$(O) bench/hypercall.sh
 
 install: $(EMU)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/armhv-emu/firmware
