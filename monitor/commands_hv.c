@@ -628,7 +628,8 @@ static int snap_visit(void *opaque, const char *path, unsigned depth, const uint
         sc->failed = true;
         return 1;
     }
-    memcpy(v, value, len);
+    if (len)    /* an empty node's value may be NULL */
+        memcpy(v, value, len);
     v[len] = '\0';
     sc->nodes[sc->count++] = (struct xs_seen){ p, v };
     return 0;
