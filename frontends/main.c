@@ -412,6 +412,19 @@ static struct domain *find_domain(struct session *s, const char *name)
     return NULL;
 }
 
+/* Gives the keyboard to d's console, or to the board UART when d is NULL. */
+static void focus_console(struct session *s, const struct domain *d)
+{
+    if (d) {
+        snprintf(s->focus_name, sizeof(s->focus_name), "%s", d->name);
+        s->mux.focus = s->focus_name;
+        console_mux_notice(&s->mux, "[armhv: input -> %s console]", s->focus_name);
+    } else {
+        s->mux.focus = NULL;
+        console_mux_notice(s->hv ? &s->mux : NULL, "[armhv: input -> board UART]");
+    }
+}
+
 /* Board UART -> each live domain in id order -> board UART. */
 static void next_console(struct session *s)
 {
@@ -429,14 +442,24 @@ static void next_console(struct session *s)
             (!next || d->domid < next->domid))
             next = d;
     }
-    if (next) {
-        snprintf(s->focus_name, sizeof(s->focus_name), "%s", next->name);
-        s->mux.focus = s->focus_name;
-        console_mux_notice(&s->mux, "[armhv: input -> %s console]", s->focus_name);
-    } else {
-        s->mux.focus = NULL;
-        console_mux_notice(&s->mux, "[armhv: input -> board UART]");
+    focus_console(s, next);
+}
+
+/* Ctrl-A 0: the board UART; Ctrl-A 1..9: the console of domain 1..9. */
+static void select_console(struct session *s, unsigned domid)
+{
+    if (domid == 0) {
+        focus_console(s, NULL);
+        return;
     }
+    const struct domain *d = s->hv ? hv_domain_by_id(hv_system_hv(s->hv), (uint16_t)domid)
+                                   : NULL;
+    if (!d) {
+        console_mux_notice(s->hv ? &s->mux : NULL, "[armhv: no domain %u: input stays on %s]",
+                           domid, s->mux.focus ? s->mux.focus : "the board UART");
+        return;
+    }
+    focus_console(s, d);
 }
 
 /* Typed bytes for the focused domain's console (PV console or console_io). */
@@ -460,7 +483,8 @@ static void print_escape_help(struct session *s)
 {
     struct console_mux *mux = s->hv ? &s->mux : NULL;
     console_mux_notice(mux, "[armhv: Ctrl-A x quit | c monitor | n next console "
-                       "(board UART, then each domain) | h this help | Ctrl-A send Ctrl-A]");
+                       "(board UART, then each domain) | 0 board UART | 1-9 domain N's "
+                       "console | h this help | Ctrl-A send Ctrl-A]");
 }
 
 static void deliver_pending_input(struct session *s)
@@ -505,6 +529,10 @@ static bool handle_input_byte(struct session *s, uint8_t byte)
         case 'n':
         case 'N':
             next_console(s);
+            return false;
+        case '0': case '1': case '2': case '3': case '4':
+        case '5': case '6': case '7': case '8': case '9':
+            select_console(s, (unsigned)(byte - '0'));
             return false;
         case 'h':
         case 'H':

@@ -3,7 +3,8 @@
 # "Consoles and Ctrl-A"), driven through tmux like a person at a keyboard:
 # the DomU's lines carry "[guest1] " while it does not have the keyboard;
 # Ctrl-A h lists the escapes; Ctrl-A n moves the keyboard board UART ->
-# dom0 -> guest1 -> board UART with a notice each time; what is typed
+# dom0 -> guest1 -> board UART with a notice each time, Ctrl-A 1 and
+# Ctrl-A 0 pick domain 1's console and the board UART; what is typed
 # reaches the console that has it (the DomU mini-OS answers it, Dom0's shell
 # on the board UART answers `list`); Ctrl-A x quits with status 0.
 set -u
@@ -63,6 +64,14 @@ tmux send-keys -t "$session" "typed-to-guest1" Enter
 wait_for '^domu: .*typed-to-guest1' 10 "the DomU answers the line, unprefixed while it has the keyboard"
 tmux send-keys -t "$session" C-a n
 wait_for '^\[armhv: input -> board UART\]' 10 "Ctrl-A n again: back to the board UART"
+tmux send-keys -t "$session" C-a 1
+wait_for '^\[armhv: input -> guest1 console\]' 10 "Ctrl-A 1: domain 1's console"
+tmux send-keys -t "$session" "typed-after-ctrl-a-1" Enter
+wait_for '^domu: .*typed-after-ctrl-a-1' 10 "the DomU answers what is typed after Ctrl-A 1"
+tmux send-keys -t "$session" C-a 7
+wait_for '^\[armhv: no domain 7: input stays on guest1\]' 10 "Ctrl-A 7: no such domain, focus kept"
+tmux send-keys -t "$session" C-a 0
+wait_for '^\[armhv: input -> board UART\]' 10 "Ctrl-A 0: the board UART"
 tmux send-keys -t "$session" "list" Enter
 wait_for '^1 *guest1 *\(running\|blocked\)' 10 "Dom0's shell answers list with both domains"
 screen | grep -E '^(0|1) +(dom0|guest1) ' | sed 's/^/    | /'
