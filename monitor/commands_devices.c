@@ -222,7 +222,9 @@ int cmd_stats(struct monitor *mon, int argc, char **argv)
                 mips(mon->last_run_icount, mon->last_run_ns));
     else
         fputs("last run: none yet\n", mon->out);
-    for (unsigned i = 0; i < m->cpu_count; i++) {
+    /* Under the hypervisor the board's own CPUs never run: the vCPUs'
+     * figures come from mon_hv_stats below. */
+    for (unsigned i = 0; !mon->hv && i < m->cpu_count; i++) {
         const struct arm_cpu *cpu = &m->cpu[i];
         const struct mmu_context *ctx = &m->mmu[i];
         fprintf(mon->out, "cpu%u: %" PRIu64 " instructions; exceptions: reset=%" PRIu64
@@ -232,13 +234,23 @@ int cmd_stats(struct monitor *mon, int argc, char **argv)
                 cpu->exceptions_taken[EXC_PREFETCH_ABORT],
                 cpu->exceptions_taken[EXC_DATA_ABORT], cpu->exceptions_taken[EXC_IRQ],
                 cpu->exceptions_taken[EXC_FIQ]);
-        fprintf(mon->out, "  mmu: %" PRIu64 " TLB fills, %" PRIu64 " slow-path walks, %" PRIu64
-                " faults\n", ctx->tlb_fills, ctx->walks, ctx->faults);
+        /* TLB hits take the fast path uncounted, so the miss figure is
+         * per instruction rather than per lookup. */
+        fprintf(mon->out, "  mmu: %" PRIu64 " TLB fills (%.1f per 10^6 instructions), %" PRIu64
+                " slow-path walks, %" PRIu64 " faults\n", ctx->tlb_fills,
+                cpu->icount ? (double)ctx->tlb_fills * 1e6 / (double)cpu->icount : 0.0,
+                ctx->walks, ctx->faults);
     }
-    const struct decode_cache *dc = &m->as.dcache;
-    fprintf(mon->out, "decode cache: %" PRIu64 " blocks, %" PRIu64 " decodes, %" PRIu64
-            " page invalidations by stores\n", dc->blocks, dc->decodes, dc->invalidations);
-    fprintf(mon->out, "unmapped physical accesses: %" PRIu64 "\n", m->as.unmapped_accesses);
+    if (!mon->hv) {
+        const struct decode_cache *dc = &m->as.dcache;
+        uint64_t insns = machine_instructions(m);
+        fprintf(mon->out, "decode cache: %" PRIu64 " blocks, %" PRIu64 " decodes (hit rate "
+                "%.4f%% of instructions), %" PRIu64 " page invalidations by stores\n",
+                dc->blocks, dc->decodes,
+                insns ? 100.0 * (1.0 - (double)dc->decodes / (double)insns) : 0.0,
+                dc->invalidations);
+        fprintf(mon->out, "unmapped physical accesses: %" PRIu64 "\n", m->as.unmapped_accesses);
+    }
     mon_hv_stats(mon);
     if (m->debug_single_step)
         fputs("note: breakpoints are set, so the machine runs one instruction at a time\n",

@@ -193,7 +193,7 @@ check exc "cont" 6 "^machine shut down" "ran to the end"
 check exc "stats" "^cpu0: [0-9]+ instructions; exceptions: reset=0 und=[1-9][0-9]* \
 svc=[1-9][0-9]* .* fiq=1$" \
     "stats: exceptions by type"
-check exc "stats" "^decode cache: [1-9][0-9]* blocks, [1-9][0-9]* decodes" "stats: decode cache"
+check exc "stats" "^decode cache: [1-9][0-9]* blocks, [1-9][0-9]* decodes \(hit rate [0-9]+\.[0-9]{4}% of instructions\)" "stats: decode cache and its hit rate"
 check exc "stats" "^last run: [0-9]+ instructions in [0-9.]+ s host time: [0-9.]+ guest MIPS" \
     "stats: last run"
 grep -q "^Test result: SUCCESS" "$TMP/exc.out" || {
@@ -301,7 +301,7 @@ SCRIPT
     check linux "devices" "^uart0 +pl011 +0x101f1000-0x101f1fff" "devices: UART"
     check linux "devices timer01" "Timer1: Load 0x[0-9a-f]{8}" "devices NAME: registers"
     check linux "stats" "exceptions: .* irq=[1-9][0-9]*" "stats: IRQs taken"
-    check linux "stats" "^  mmu: [1-9][0-9]* TLB fills, [1-9][0-9]* slow-path walks" "stats: MMU"
+    check linux "stats" "^  mmu: [1-9][0-9]* TLB fills \([0-9]+\.[0-9] per 10\^6 instructions\), [1-9][0-9]* slow-path walks" "stats: MMU"
     check linux "stats" "^session: [0-9]{9,} instructions" "stats: session"
     check linux "x/s linux_banner" ': "Linux version 6\.1' "x/s: the kernel banner"
     check linux "walk start_kernel" "1 MiB section" "walk: kernel section"
