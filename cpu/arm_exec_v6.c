@@ -388,7 +388,7 @@ int arm_cps(struct arm_cpu *cpu, const struct decoded_insn *d)
     return arm_continue_exit(cpu);
 }
 
-/* SETEND (A8.8.157): big-endian data is not modelled (v7_setend). */
+/* SETEND (A8.8.157): CPSR.E (v7_setend). */
 int arm_setend(struct arm_cpu *cpu, const struct decoded_insn *d)
 {
     v7_setend(cpu, d->imm != 0);

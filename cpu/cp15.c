@@ -657,8 +657,8 @@ static int wr_sctlr(struct arm_cpu *cpu, const struct v7_model *m, const struct 
         cpu_tlb_flush(cpu);
     if ((new & SCTLR_EE) && !(old & SCTLR_EE))
         trace_printf(cpu->trace, TRACE_UNIMP,
-                     "cpu%u SCTLR.EE set: big-endian exceptions and table walks are not "
-                     "modelled", cpu->index);
+                     "cpu%u SCTLR.EE set: exceptions now enter with CPSR.E = 1, but "
+                     "big-endian translation table walks are not modelled", cpu->index);
     cpu->exit_request = 1;
     return 0;
 }

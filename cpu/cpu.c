@@ -173,7 +173,11 @@ void cpu_set_cpsr(struct arm_cpu *cpu, uint32_t value, uint32_t mask)
     if (mask & PSR_T)
         cpu->thumb = (value >> 5) & 1;
     uint32_t ctl_mask = mask & PSR_CTL_MASK;
+    /* CPSR[9] is reserved before ARMv6 (DDI 0100I A2.5): E stays 0. */
+    if (!(cpu->model->features & CPU_FEAT_V6))
+        ctl_mask &= ~PSR_E;
     if (ctl_mask) {
+        bool was_big = cpu_data_big_endian(cpu);
         unsigned new_mode = (mask & PSR_M_MASK) ? value & PSR_M_MASK : cpu_mode(cpu);
         if (!cpu_mode_is_valid(cpu, new_mode)) {
             new_mode = cpu_mode(cpu);
@@ -183,6 +187,8 @@ void cpu_set_cpsr(struct arm_cpu *cpu, uint32_t value, uint32_t mask)
         cpu->cpsr_ctl = (cpu->cpsr_ctl & ~other) | (value & other);
         if (new_mode != cpu_mode(cpu))
             cpu_switch_mode(cpu, new_mode);
+        if (!was_big && cpu_data_big_endian(cpu))
+            cpu_tlb_drop_data_tags(cpu);
         /* An unmasked pending interrupt must be seen at once. */
         cpu->exit_request = 1;
     }
@@ -254,6 +260,14 @@ void cpu_take_exception(struct arm_cpu *cpu, enum arm_exception exc, uint32_t re
      * modes and on reset, not on Undefined or SVC (ARM ARM B1.8.3). */
     if ((cpu->model->features & CPU_FEAT_V6) && exc != EXC_UNDEFINED && exc != EXC_SVC)
         cpu->cpsr_ctl |= PSR_A;
+    /* ARMv6+: the handler's data endianness is SCTLR.EE (DDI 0406C B1.8.3,
+     * TakeException: CPSR.E = SCTLR.EE). */
+    if (cpu->model->features & CPU_FEAT_V6) {
+        bool big = (cpu->cp15.sctlr & SCTLR_EE) != 0;
+        cpu->cpsr_ctl = (cpu->cpsr_ctl & ~PSR_E) | (big ? PSR_E : 0);
+        if (big && !(old_cpsr & PSR_E))
+            cpu_tlb_drop_data_tags(cpu);
+    }
     cpu->it = 0;
     cpu->excl_addr = ~0u;   /* ClearExclusiveLocal on exception entry */
     cpu->thumb = (cpu->cp15.sctlr & SCTLR_TE) ? 1 : 0;
@@ -388,4 +402,23 @@ void cpu_tlb_flush_page(struct arm_cpu *cpu, uint32_t va)
     /* The entry stays in tlb_used: clearing it twice is harmless. */
     for (unsigned p = 0; p < 2; p++)
         tlb_entry_clear(&cpu->tlb[p][tlb_index(va)]);
+}
+
+static void tlb_entry_drop_data(struct tlb_entry *e)
+{
+    e->tag_read = e->tag_write = TLB_INVALID;
+}
+
+/* Every entry with a tag was noted in tlb_used since the last full flush. */
+void cpu_tlb_drop_data_tags(struct arm_cpu *cpu)
+{
+    for (unsigned p = 0; p < 2; p++) {
+        if (cpu->tlb_used_overflow) {
+            for (unsigned i = 0; i < TLB_ENTRIES; i++)
+                tlb_entry_drop_data(&cpu->tlb[p][i]);
+        } else {
+            for (unsigned i = 0; i < cpu->tlb_used_count[p]; i++)
+                tlb_entry_drop_data(&cpu->tlb[p][cpu->tlb_used[p][i]]);
+        }
+    }
 }

@@ -298,6 +298,19 @@ static inline bool cpu_mode_has_spsr(unsigned mode)
     return mode != MODE_USR && mode != MODE_SYS;
 }
 
+/*
+ * CPSR.E (ARMv6+, DDI 0406C A3.3.1, BE-8): data accesses are big-endian;
+ * instruction fetches and translation table walks are not affected. While
+ * E = 1 no TLB entry has a read or write tag (cpu_set_cpsr and exception
+ * entry drop them, mmu/ sets none), so every data access takes the slow
+ * path, which byte-reverses each halfword and word; the inline fast paths
+ * never see E.
+ */
+static inline bool cpu_data_big_endian(const struct arm_cpu *cpu)
+{
+    return (cpu->cpsr_ctl & PSR_E) != 0;
+}
+
 /* User-mode registers, whatever the current mode (LDM/STM ^, monitor). */
 uint32_t cpu_get_user_reg(const struct arm_cpu *cpu, unsigned reg);
 void cpu_set_user_reg(struct arm_cpu *cpu, unsigned reg, uint32_t value);
@@ -361,5 +374,8 @@ static inline void cpu_tlb_note_fill(struct arm_cpu *cpu, unsigned priv, unsigne
 void cpu_tlb_flush_domains(struct arm_cpu *cpu, uint32_t domains);
 /* Drops the entries that map va's page. */
 void cpu_tlb_flush_page(struct arm_cpu *cpu, uint32_t va);
+/* Invalidates every read and write tag, keeping translations and code
+ * (CPSR.E became 1: see cpu_data_big_endian). */
+void cpu_tlb_drop_data_tags(struct arm_cpu *cpu);
 
 #endif

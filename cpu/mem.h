@@ -11,7 +11,9 @@
  * Return values: 0 done; > 0 done and a device was touched (return non-zero
  * from the handler so the executor re-checks interrupts); < 0 fault recorded
  * in cpu->fault (the handler undoes nothing it has not done yet and returns
- * cpu_data_abort(cpu)). Guest memory is little-endian; the host is too.
+ * cpu_data_abort(cpu)). Guest memory is little-endian; the host is too. The
+ * hit paths here and in cpu/arm_fast.h never see big-endian data: while
+ * CPSR.E = 1 no read or write tag matches (cpu_data_big_endian in cpu.h).
  */
 #ifndef CPU_MEM_H
 #define CPU_MEM_H

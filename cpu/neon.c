@@ -1359,6 +1359,22 @@ static int neon_alignment_fault(struct arm_cpu *cpu, uint32_t addr, bool write)
 }
 
 /*
+ * A 64-bit element is moved as two word accesses; with CPSR.E = 1 each
+ * word is byte-reversed by the memory system and the word at the lower
+ * address is the element's high half (BE-8, DDI 0406C A3.3.1), so the
+ * words of each element trade places.
+ */
+static void swap_word_pairs(uint8_t *buf, unsigned len)
+{
+    for (unsigned i = 0; i + 8 <= len; i += 8) {
+        uint8_t lo[4];
+        memcpy(lo, buf + i, 4);
+        memmove(buf + i, buf + i + 4, 4);
+        memcpy(buf + i + 4, lo, 4);
+    }
+}
+
+/*
  * Reads len bytes of consecutive elements (ebytes each) into buf: one
  * memcpy when the range is in one page the read TLB maps to RAM, else
  * element by element through the memory system (a 64-bit element as two
@@ -1383,10 +1399,12 @@ static int neon_read(struct arm_cpu *cpu, uint32_t addr, uint8_t *buf, unsigned 
         touched |= rc;
         memcpy(buf + i, &v, step);
     }
+    if (ebytes == 8 && cpu_data_big_endian(cpu))
+        swap_word_pairs(buf, len);
     return touched;
 }
 
-static int neon_write(struct arm_cpu *cpu, uint32_t addr, const uint8_t *buf, unsigned len,
+static int neon_write(struct arm_cpu *cpu, uint32_t addr, uint8_t *buf, unsigned len,
                       unsigned ebytes)
 {
     struct tlb_entry *e = &cpu->tlb_cur[tlb_index(addr)];
@@ -1397,6 +1415,8 @@ static int neon_write(struct arm_cpu *cpu, uint32_t addr, const uint8_t *buf, un
     }
     unsigned step = ebytes > 4 ? 4 : ebytes;
     int touched = 0;
+    if (ebytes == 8 && cpu_data_big_endian(cpu))
+        swap_word_pairs(buf, len);   /* the caller's scratch image */
     for (unsigned i = 0; i < len; i += step) {
         uint32_t v = 0;
         memcpy(&v, buf + i, step);

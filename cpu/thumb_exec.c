@@ -746,7 +746,7 @@ THUMB_HANDLER(thumb_revsh)
     return 0;
 }
 
-/* SETEND LE/BE (A8.8.156); see v7_setend for what BE does. */
+/* SETEND LE/BE (A8.8.156): CPSR.E (v7_setend). */
 THUMB_HANDLER(thumb_setend)
 {
     v7_setend(cpu, d->imm != 0);

@@ -5,9 +5,10 @@
  * Direct-mapped, indexed by virtual page number. Each entry has one tag per
  * access kind; a tag equals the page-aligned VA when that kind of access may
  * use the host pointer directly, and TLB_INVALID otherwise (MMIO, faults,
- * pages holding decoded code for writes, watchpoints). The fast-path compare
- * includes the low address bits of the access size, so a misaligned access
- * never matches and goes to the slow path (QEMU's trick).
+ * pages holding decoded code for writes, watchpoints, and every read and
+ * write tag while CPSR.E = 1: big-endian data takes the slow path). The
+ * fast-path compare includes the low address bits of the access size, so a
+ * misaligned access never matches and goes to the slow path (QEMU's trick).
  */
 #ifndef CPU_TLB_H
 #define CPU_TLB_H

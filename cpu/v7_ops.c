@@ -466,10 +466,6 @@ bool v7_cps(struct arm_cpu *cpu, unsigned imod, unsigned aif, bool change_mode,
 
 void v7_setend(struct arm_cpu *cpu, bool big)
 {
-    if (big)
-        trace_printf(cpu->trace, TRACE_UNIMP,
-                     "cpu%u SETEND BE at 0x%08x: big-endian data accesses not modelled",
-                     cpu->index, cpu_insn_addr(cpu));
     cpu_set_cpsr(cpu, big ? PSR_E : 0, PSR_E);
 }
 

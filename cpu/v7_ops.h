@@ -311,9 +311,8 @@ bool v7_cps(struct arm_cpu *cpu, unsigned imod, unsigned aif, bool change_mode,
             unsigned mode);
 
 /*
- * SETEND (A8.8.156): sets or clears CPSR.E. Big-endian data accesses are
- * not modelled: loads and stores stay little-endian whatever E says (Linux
- * never uses SETEND BE); SETEND BE is traced as unimplemented.
+ * SETEND (A8.8.156): sets or clears CPSR.E, the endianness of data
+ * accesses (cpu_data_big_endian in cpu/cpu.h).
  */
 void v7_setend(struct arm_cpu *cpu, bool big);
 

@@ -667,15 +667,28 @@ static int vfp_ldc_stc_count(struct arm_cpu *cpu, uint32_t insn)
     return (int)imm8;
 }
 
+/*
+ * The s[] word the index-th word of the transfer belongs to. A doubleword
+ * is two word accesses whose order follows the data endianness (A8.8.333
+ * VLDR: D[d] = if BigEndian() then word1:word2 else word2:word1), so with
+ * CPSR.E = 1 the word at the lower address is the high half.
+ */
+static unsigned ldst_word(const struct arm_cpu *cpu, uint32_t insn, unsigned index)
+{
+    if (bit32(insn, 8) && cpu_data_big_endian(cpu))
+        index ^= 1;
+    return (ldst_first_word(insn) + index) & 63;
+}
+
 static int vfp_ldc_word(struct arm_cpu *cpu, uint32_t insn, unsigned index, uint32_t value)
 {
-    cpu->vfp.s[(ldst_first_word(insn) + index) & 63] = value;
+    cpu->vfp.s[ldst_word(cpu, insn, index)] = value;
     return 0;
 }
 
 static int vfp_stc_word(struct arm_cpu *cpu, uint32_t insn, unsigned index, uint32_t *value)
 {
-    *value = cpu->vfp.s[(ldst_first_word(insn) + index) & 63];
+    *value = cpu->vfp.s[ldst_word(cpu, insn, index)];
     return 0;
 }
 

@@ -185,9 +185,12 @@ static struct tlb_entry *tlb_fill(struct arm_cpu *cpu, uint32_t va, bool user,
         e->addend = (uintptr_t)(r->host + offset) - va_page;
         e->tag_read = can_read ? va_page : TLB_INVALID;
         e->tag_write = fast_write ? va_page : TLB_INVALID;
-        /* Watched pages stay on the slow path (mmu/watch.c). */
+        /* Watched pages stay on the slow path (mmu/watch.c), and so does
+         * all data while CPSR.E = 1: the slow path byte-swaps it. */
         if (unlikely(mmu_ctx(cpu)->watch_count) &&
             mmu_watch_page(mmu_ctx(cpu), va_page, pa_page))
+            e->tag_read = e->tag_write = TLB_INVALID;
+        if (unlikely(cpu_data_big_endian(cpu)))
             e->tag_read = e->tag_write = TLB_INVALID;
     } else {
         /* Devices and empty slots: every access takes the slow path, which
@@ -334,8 +337,23 @@ static bool access_is_user(const struct arm_cpu *cpu, unsigned flags)
     return (flags & MEM_USER) || !cpu_privileged(cpu);
 }
 
-static int mmu_load(struct arm_cpu *cpu, uint32_t va, unsigned size, uint32_t *value,
-                    unsigned flags)
+/*
+ * BE-8 (DDI 0406C A3.3.1): with CPSR.E = 1 a halfword or word data access
+ * reverses its bytes; memory itself is byte-invariant. Instruction fetches
+ * (MEM_EXEC) stay little-endian. An access wider than a word is made of
+ * word accesses by its instruction, which also orders the words.
+ */
+static uint32_t data_endian(const struct arm_cpu *cpu, uint32_t value, unsigned size,
+                            unsigned flags)
+{
+    if (likely(!cpu_data_big_endian(cpu)) || (flags & MEM_EXEC) || size == 1)
+        return value;
+    return size == 2 ? (uint32_t)__builtin_bswap16((uint16_t)value) : __builtin_bswap32(value);
+}
+
+/* The load as little-endian bytes: value = byte[va] | byte[va + 1] << 8 ... */
+static int mmu_load_le(struct arm_cpu *cpu, uint32_t va, unsigned size, uint32_t *value,
+                       unsigned flags)
 {
     bool user = access_is_user(cpu, flags);
     enum mmu_access kind = load_kind(flags);
@@ -363,10 +381,20 @@ static int mmu_load(struct arm_cpu *cpu, uint32_t va, unsigned size, uint32_t *v
     return access_in_page(cpu, va, size, value, kind, user, flags);
 }
 
+static int mmu_load(struct arm_cpu *cpu, uint32_t va, unsigned size, uint32_t *value,
+                    unsigned flags)
+{
+    int rc = mmu_load_le(cpu, va, size, value, flags);
+    if (rc >= 0)
+        *value = data_endian(cpu, *value, size, flags);
+    return rc;
+}
+
 static int mmu_store(struct arm_cpu *cpu, uint32_t va, unsigned size, uint32_t value,
                      unsigned flags)
 {
     bool user = access_is_user(cpu, flags);
+    value = data_endian(cpu, value, size, flags);
     if (unlikely(va & (size - 1))) {
         int split = check_alignment(cpu, &va, size, true, flags);
         if (split < 0)

@@ -285,9 +285,6 @@ static const struct exclusion exclusions[] = {
       "unicorn 2.0.1 stubs fp_exception_el() to return 0 (qemu/target/arm/helper.c), so "
       "CPACR never traps; tests/unit/test_vfp.c covers armhv's check. FPEXC.EN = 0 is "
       "generated (1 case in 32)" },
-    { "CPSR.E = 1 (big-endian data) in the fp sets",
-      "not a unicorn deviation: armhv does not model big-endian data accesses yet (loads "
-      "and stores stay little-endian whatever CPSR.E says), QEMU byte-swaps each element" },
     /* Out of scope of this harness */
     { "coprocessor instructions other than the MRC p15 c0 ID reads",
       "change system state that the harness does not compare" },
@@ -1478,7 +1475,8 @@ static void gen_seq_thumb_smc(struct rng *g, struct test_case *tc)
 /* GE and A bits for an ARMv7 PSR. */
 static uint32_t random_psr_v7_extra(struct rng *g)
 {
-    return (rng_u32(g) & (PSR_GE_MASK | PSR_A));
+    /* E = 1 in one case of four: big-endian data from the start (BE-8) */
+    return (rng_u32(g) & (PSR_GE_MASK | PSR_A)) | (rng_below(g, 4) == 0 ? PSR_E : 0);
 }
 
 static void gen_v7_movw_movt(struct rng *g, struct test_case *tc)
@@ -1727,8 +1725,10 @@ static void gen_v7_exclusive(struct rng *g, struct test_case *tc)
     tc->init.r[rn] = scratch_addr(g, 16, 8) + rng_below(g, 2) * size;
     uint32_t ldrex = cond | 0x01900f9f | k << 21 | rn << 16 | rt << 12;
     uint32_t strex = cond | 0x01800f90 | k << 21 | rn << 16 | rd << 12 | rs;
-    uint32_t prog[3];
+    uint32_t prog[4];
     unsigned n = 0;
+    if (rng_below(g, 3) == 0)
+        prog[n++] = 0xf1010000 | rng_bit(g) << 9;             /* setend be/le */
     switch (rng_below(g, 5)) {
     case 0:
     case 1:
@@ -1768,6 +1768,82 @@ static void gen_v7_cps(struct rng *g, struct test_case *tc)
 static void gen_v7_setend(struct rng *g, struct test_case *tc)
 {
     put_arm(tc, 0xf1010000 | rng_bit(g) << 9);
+}
+
+/*
+ * BE-8 data (DDI 0406C A3.3.1): 2..SEQ_MAX instructions mixing SETEND
+ * BE/LE with loads and stores of every size off one base register that
+ * none of them writes: LDR/STR{B} (offsets need not be aligned, and may
+ * cross into the scratch page's second half), LDRH/STRH/LDRSH/LDRSB,
+ * LDRD/STRD, LDM/STM without writeback, and LDREX/STREX pairs. CPSR.E
+ * flips mid-sequence, so armhv's executor must stop using the fast-path
+ * translations it filled while E was 0, and start again afterwards. No
+ * SETEND between an LDREX and its STREX: QEMU's STREX compares the data
+ * it loaded, in the endianness of each access, where the ARM ARM monitor
+ * compares only the address.
+ */
+static void gen_v7_endian_seq(struct rng *g, struct test_case *tc)
+{
+    unsigned n = 2 + rng_below(g, SEQ_MAX - 1), i = 0;
+    unsigned rb = pick_reg(g, REGS_NOPC);
+    uint32_t others = REGS_NOPC & ~REG_BIT(rb);
+    uint32_t prog[SEQ_MAX];
+    tc->init.r[rb] = SCRATCH_BASE + 0x100 + (rng_below(g, SCRATCH_SIZE - 0x200) & ~7u);
+    while (i < n) {
+        uint32_t cond = arm_cond(g), u = rng_bit(g), l = rng_bit(g);
+        unsigned rt = pick_reg(g, others);
+        switch (rng_below(g, 7)) {
+        case 0:     /* setend be/le */
+            prog[i++] = 0xf1010000 | rng_bit(g) << 9;
+            break;
+        case 1: {   /* ldr/str{b} rt, [rb, #+-imm12] */
+            uint32_t imm = rng_below(g, 0x100);
+            prog[i++] = cond | 0x05000000 | u << 23 | rng_bit(g) << 22 | l << 20 | rb << 16 |
+                        rt << 12 | imm;
+            break;
+        }
+        case 2: {   /* ldrh/strh/ldrsh/ldrsb rt, [rb, #+-imm8] */
+            static const uint32_t ops[] = { 0xb0, 0xb0, 0xf0, 0xd0 };
+            unsigned k = rng_below(g, 4);
+            uint32_t imm = rng_below(g, 0x100);
+            prog[i++] = cond | 0x01400000 | ops[k] | u << 23 | (k ? 1u : l) << 20 | rb << 16 |
+                        rt << 12 | (imm >> 4) << 8 | (imm & 0xf);
+            break;
+        }
+        case 3: {   /* ldrd/strd rt, rt+1, [rb, #+-imm8], word-aligned */
+            unsigned rp = pick_pair(g, REG_BIT(rb));
+            uint32_t imm = rng_below(g, 0x100) & ~3u;
+            prog[i++] = cond | 0x014000d0 | (l ? 0u : 0x20u) | u << 23 | rb << 16 | rp << 12 |
+                        (imm >> 4) << 8 | (imm & 0xf);
+            break;
+        }
+        case 4: {   /* ldm/stm{ia,ib,da,db} rb, {list without rb} */
+            uint32_t list = rng_u32(g) & others & 0x7fffu;
+            if (!list)
+                list = REG_BIT(rt);
+            prog[i++] = cond | 0x08000000 | rng_bit(g) << 24 | u << 23 | l << 20 | rb << 16 |
+                        list;
+            break;
+        }
+        default: {  /* ldrex{b,h,d}; strex{b,h,d} at rb, as a pair */
+            static const unsigned sizes[] = { 4, 8, 1, 2 };    /* by bits 22:21 */
+            unsigned k = rng_below(g, 4);
+            bool dual = sizes[k] == 8;
+            if (i + 2 > n)
+                break;
+            unsigned lt = dual ? pick_pair(g, REG_BIT(rb)) : rt;
+            unsigned rs = dual ? pick_pair(g, 0) : pick_reg(g, REGS_NOPC);
+            uint32_t busy = REG_BIT(rb) | REG_BIT(rs) | (dual ? REG_BIT(rs + 1) : 0);
+            unsigned rd = pick_reg(g, REGS_NOPC & ~busy);
+            prog[i++] = 0xe1900f9f | k << 21 | rb << 16 | lt << 12;
+            prog[i++] = 0xe1800f90 | k << 21 | rb << 16 | rd << 12 | rs;
+            break;
+        }
+        }
+    }
+    memcpy(tc->code, prog, 4 * n);
+    tc->len = 4 * n;
+    tc->steps = n;
 }
 
 static unsigned bank_index(uint32_t mode)
@@ -2051,6 +2127,7 @@ static void gen_v7_undef(struct rng *g, struct test_case *tc)
     X(v7_exclusive,      "exclusive",      5, CF_ANYMODE | CF_MEM) \
     X(v7_cps,            "cps",            2, CF_ANYMODE | CF_BANKS) \
     X(v7_setend,         "setend",         1, CF_ANYMODE) \
+    X(v7_endian_seq,     "endian-seq",     3, CF_ANYMODE | CF_MEM) \
     X(v7_srs,            "srs",            2, CF_ANYMODE | CF_MEM | CF_BANKS) \
     X(v7_rfe,            "rfe",            2, CF_ANYMODE | CF_MEM | CF_BANKS) \
     X(v7_banked,         "mrs-msr-banked", 3, CF_ANYMODE | CF_BANKS) \
@@ -2657,7 +2734,8 @@ static void check_exception_entry(const struct test_case *tc, const struct outco
                                   enum exc_kind k, struct verdict *v)
 {
     uint32_t lr = exc_lr(tc, k);
-    uint32_t want_cpsr = (tc->init.cpsr & ~(PSR_M_MASK | PSR_T)) | PSR_I | exc_mode(k);
+    /* E = SCTLR.EE = 0 (ARMv7 B1.8.3) */
+    uint32_t want_cpsr = (tc->init.cpsr & ~(PSR_M_MASK | PSR_T | PSR_E)) | PSR_I | exc_mode(k);
     bool from_fiq = (tc->init.cpsr & PSR_M_MASK) == MODE_FIQ;
 
     for (unsigned r = 0; r < (from_fiq ? 8u : 13u); r++)
@@ -2835,7 +2913,7 @@ static void expected_exception_state(const struct test_case *tc, const struct ou
         s->r[r] = tc->init.r[r];
     s->r[14] = exc_lr(tc, k);
     s->r[15] = exc_vector(k);
-    s->cpsr = (tc->init.cpsr & ~(PSR_M_MASK | PSR_T)) | PSR_I | exc_mode(k);
+    s->cpsr = (tc->init.cpsr & ~(PSR_M_MASK | PSR_T | PSR_E)) | PSR_I | exc_mode(k);
     s->spsr = tc->init.cpsr;
 }
 

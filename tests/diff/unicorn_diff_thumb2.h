@@ -566,7 +566,7 @@ static struct t2i t2g_psr(struct rng *g, struct test_case *tc)
                          valid_modes[rng_below(g, ARRAY_SIZE(valid_modes))];
         /* exclusions[]: QEMU ignores E from User mode */
         if ((tc->init.cpsr & PSR_M_MASK) == MODE_USR)
-            tc->init.r[rn] &= ~PSR_E;
+            tc->init.r[rn] = (tc->init.r[rn] & ~PSR_E) | (tc->init.cpsr & PSR_E);
         return t2_32(0xf380 | rn, 0x8000 | mask << 8);
     }
     case 4:                     /* MSR SPSR_<fields> (modes with an SPSR) */

@@ -725,6 +725,73 @@ static void gen_fp_seq(struct rng *g, struct test_case *tc)
 }
 
 /*
+ * BE-8 data through the extension registers: 2..SEQ_MAX instructions
+ * mixing SETEND BE/LE with VLDR/VSTR (S and D: a doubleword is two words,
+ * the lower-addressed one the high half when E = 1), VLDM/VSTM IA without
+ * writeback, VLD1/VST1 of one or two registers with every element size,
+ * VLD2/VST2 .16/.32 and VLD1/VST1 of one .16/.32 lane, all off one base
+ * register no instruction writes. With E = 1 each element is
+ * byte-reversed in memory (DDI 0406C A3.3.1, A8.8.320 VLD1).
+ */
+static void gen_fp_endian_seq(struct rng *g, struct test_case *tc)
+{
+    unsigned n = 2 + rng_below(g, SEQ_MAX - 1);
+    unsigned rb = pick_reg(g, REGS_NOPC);
+    tc->init.r[rb] = SCRATCH_BASE + 0x400 + (rng_below(g, SCRATCH_SIZE - 0x800) & ~7u);
+    for (unsigned i = 0; i < n; i++) {
+        uint32_t insn, cond = arm_cond(g), u = rng_bit(g), st = rng_bit(g);
+        unsigned d = rng_below(g, 32), dbit = d >> 4, vd = d & 15;
+        switch (rng_below(g, 7)) {
+        case 0:     /* setend be/le */
+            insn = 0xf1010000 | rng_bit(g) << 9;
+            break;
+        case 1:     /* vldr/vstr d<d>, [rb, #+-imm8 * 4] */
+            insn = cond | 0x0d000b00 | u << 23 | dbit << 22 | (st ? 0u : 1u) << 20 |
+                   rb << 16 | vd << 12 | rng_below(g, 64);
+            break;
+        case 2:     /* vldr/vstr s<d>, [rb, #+-imm8 * 4] */
+            insn = cond | 0x0d000a00 | u << 23 | (d & 1) << 22 | (st ? 0u : 1u) << 20 |
+                   rb << 16 | (d >> 1) << 12 | rng_below(g, 64);
+            break;
+        case 3: {   /* vldmia/vstmia rb, {d<d>..}: 1 to 4 registers */
+            unsigned regs = 1 + rng_below(g, 4);
+            if (d + regs > 32)
+                d = 32 - regs;
+            insn = cond | 0x0c800b00 | (d >> 4) << 22 | (st ? 0u : 1u) << 20 | rb << 16 |
+                   (d & 15) << 12 | 2 * regs;
+            break;
+        }
+        case 4:     /* vld1/vst1.<size> {d<d>} or {d<d>, d<d+1>}, [rb] */
+        case 5: {   /* vld2/vst2.<16|32> {d<d>, d<d+1>}, [rb] */
+            bool two = rng_bit(g);
+            unsigned size = rng_below(g, 4), type = two ? 0xa : 0x7;
+            if (rng_bit(g)) {
+                type = 0x8;                         /* VLD2, one register each */
+                size = 1 + rng_below(g, 2);
+                two = true;
+            }
+            if (two && d == 31)
+                d = 30;
+            insn = (st ? 0xf4000000u : 0xf4200000u) | (d >> 4) << 22 | rb << 16 |
+                   (d & 15) << 12 | type << 8 | size << 6 | 0xf;
+            break;
+        }
+        default: {  /* vld1/vst1.<16|32> {d<d>[x]}, [rb] */
+            unsigned size = 1 + rng_below(g, 2);
+            unsigned index_align = size == 1 ? rng_below(g, 4) << 2 : (unsigned)rng_bit(g) << 3;
+            insn = (st ? 0xf4800000u : 0xf4a00000u) | dbit << 22 | rb << 16 | vd << 12 |
+                   size << 10 | index_align << 4 | 0xf;
+            break;
+        }
+        }
+        memcpy(tc->code + 4 * i, &insn, 4);
+    }
+    tc->len = 4 * n;
+    tc->steps = n;
+    tc->fp.fpexc = FPEXC_EN;
+}
+
+/*
  * Self-modifying code through the extension registers: a VSTR (single or
  * double) or VST1.32 writes one or two new instructions over the ones
  * after a "b .+4" (the branch makes the new code architecturally visible,
@@ -763,6 +830,18 @@ static void gen_fp_smc(struct rng *g, struct test_case *tc)
     tc->len = sizeof(code);
     tc->steps = 4;
     tc->init.r[rn] = target;
+    if (tc->init.cpsr & PSR_E) {
+        /* big-endian data: the store reverses each word (VST1.32) and
+         * puts the high word of a VSTR D first, and must still write the
+         * instructions in their (little-endian) code order */
+        fresh[0] = __builtin_bswap32(fresh[0]);
+        fresh[1] = __builtin_bswap32(fresh[1]);
+        if (bit32(store, 8)) {
+            uint32_t first = fresh[0];
+            fresh[0] = fresh[1];
+            fresh[1] = first;
+        }
+    }
     if (bit32(store, 8) || (store >> 24) == 0xf4)     /* doubleword: both */
         tc->fp.d[k] = (uint64_t)fresh[1] << 32 | fresh[0];
     else
@@ -781,6 +860,7 @@ static void gen_fp_smc(struct rng *g, struct test_case *tc)
 
 #define FP_SEQ_CLASSES(X) \
     X(fp_seq,            "fp-seq",        2, CF_ANYMODE | CF_FP) \
+    X(fp_endian_seq,     "fp-endian-seq", 2, CF_ANYMODE | CF_FP | CF_MEM) \
     X(fp_smc,            "fp-smc",        1, CF_ANYMODE | CF_FP | CF_MEM)
 
 #define FP_IT_CLASSES(X) \
