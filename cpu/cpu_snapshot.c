@@ -89,6 +89,11 @@ static int cpu_validate(struct snapshot_io *io, const struct arm_cpu *cpu)
     if (!cpu_mode_is_valid(cpu, mode))
         return snap_fail(io, "CPSR mode 0x%02x does not exist on a %s", mode,
                          cpu->model->name);
+    /* CPSR[9] is reserved before ARMv6 (DDI 0100I A2.5), and cpu_set_cpsr
+     * keeps it 0 there. */
+    if ((cpu->cpsr_ctl & PSR_E) && !(cpu->model->features & CPU_FEAT_V6))
+        return snap_fail(io, "CPSR.E (big-endian data) set on a %s, which has no E bit",
+                         cpu->model->name);
     if (cpu->it && !cpu->thumb)
         return snap_fail(io, "IT state 0x%02x outside Thumb state", cpu->it);
     return 0;

@@ -24,14 +24,6 @@
 /* Longest uninterrupted CPU run, so stop requests are seen promptly. */
 #define MACHINE_MAX_SLICE 200000u
 
-/*
- * Instructions a CPU runs before the next runnable one gets its turn
- * (100 us at the default 100 MHz): short enough that a CPU spinning on
- * another (an IPI it waits for, a lock) loses little, long enough that
- * the switch cost (a TLB refill) stays small.
- */
-#define MACHINE_SMP_QUANTUM 10000u
-
 int machine_create(struct machine *m, const struct machine_config *cfg)
 {
     const struct board *board = board_find(cfg->board);

@@ -7,6 +7,7 @@
 #define DEVICES_MACHINE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/trace.h"
@@ -17,9 +18,19 @@
 #include "mmu/aspace.h"
 #include "mmu/mmu.h"
 
+struct snapshot_io;
+
 #define MACHINE_MAX_CPUS 4
 #define MACHINE_MAX_DEVICES 48
 #define MACHINE_MAX_SERIAL 4
+
+/*
+ * Instructions a CPU of a bare SMP board runs before the next runnable one
+ * gets its turn (100 us at the default 100 MHz): short enough that a CPU
+ * spinning on another (an IPI it waits for, a lock) loses little, long
+ * enough that the switch cost (a TLB refill) stays small.
+ */
+#define MACHINE_SMP_QUANTUM 10000u
 
 /* A disk image for the board's card slots ([diskN] in board.cfg). */
 struct machine_disk {
@@ -123,6 +134,17 @@ struct machine {
      */
     enum machine_stop_reason (*run_hook)(void *opaque, struct machine *m, uint64_t budget);
     void *run_opaque;
+    /*
+     * The run hook's owner saves and loads its own state in savevm/loadvm
+     * (the hypervisor: hv/system_snapshot.c), in a last section "hv", with
+     * the same validate-then-apply passes (devices/machine_snapshot.h).
+     * NULL with a run hook set: the machine cannot be saved.
+     * snapshot_check says, before a save, whether the state can be saved
+     * now (0, or -1 and why in err).
+     */
+    int (*snapshot_check)(void *opaque, char *err, size_t err_len);
+    int (*snapshot_hook)(void *opaque, struct snapshot_io *io);
+    void *snapshot_opaque;
 
     /*
      * A bare board with more than one CPU (no run hook): machine_run

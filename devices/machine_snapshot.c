@@ -11,10 +11,11 @@
 #include "cpu/cpu_snapshot.h"
 #include "cpu/decode.h"
 
-#define MACHINE_SECTION_VERSION 1u
+#define MACHINE_SECTION_VERSION 2u
 #define CLOCK_SECTION_VERSION 1u
 #define RAM_SECTION_VERSION 1u
 #define DEVICE_SECTION_VERSION 1u
+#define HV_SECTION_VERSION 1u
 #define SNAP_PAGE 4096u
 #define EVENT_NAME_MAX 64
 
@@ -112,8 +113,30 @@ static int machine_section(struct snapshot_io *io, struct machine *m)
     struct machine *s = snapshot_stage(io, m, sizeof(*m));
     if (!s)
         return -1;
+    /*
+     * Which CPU runs and where the round-robin stands (machine.c): a
+     * loaded SMP machine must give the next quantum to the same CPU, for
+     * the same number of instructions, as the machine that was saved.
+     */
+    uint32_t current = machine_current_cpu_index(m);
+    uint32_t last_cpu = m->cpu_count - 1;
+    snap_u32_max(io, "running CPU", &current, last_cpu);
     snap_u64(io, &s->retired_before);
     snap_u64(io, &s->current_base);
+    uint32_t next = s->smp_next;
+    snap_u32_max(io, "round-robin CPU", &next, last_cpu);
+    s->smp_next = next;
+    snap_u64(io, &s->smp_quantum_left);
+    if (!snapshot_saving(io) && s->smp_quantum_left > MACHINE_SMP_QUANTUM)
+        snap_fail(io, "%llu instructions left of a %u-instruction quantum",
+                  (unsigned long long)s->smp_quantum_left, MACHINE_SMP_QUANTUM);
+    snap_u64(io, &s->smp_switches);
+    if (!snapshot_saving(io) && io->r->apply && !snap_failed(io)) {
+        /* The clock section that follows restores the time base, which
+         * counts the instructions of this CPU from here on. */
+        m->current_cpu = &m->cpu[current];
+        vclock_attach_counter(&m->clock, &m->cpu[current].icount, &m->cpu[current].run_end);
+    }
     return snapshot_unstage(io, m, s);
 }
 
@@ -313,7 +336,8 @@ static int all_sections(struct snapshot_io *io, struct snapshot_context *ctx)
         { "machine", MACHINE_SECTION_VERSION },
         { "clock", CLOCK_SECTION_VERSION },
     };
-    for (unsigned i = 0; i < 2 + m->cpu_count + 1 + m->device_count; i++) {
+    unsigned sections = 2 + m->cpu_count + 1 + m->device_count + (m->snapshot_hook ? 1 : 0);
+    for (unsigned i = 0; i < sections; i++) {
         const char *name;
         uint32_t version;
         if (i < 2) {
@@ -326,10 +350,13 @@ static int all_sections(struct snapshot_io *io, struct snapshot_context *ctx)
         } else if (i == 2 + m->cpu_count) {
             name = "ram";
             version = RAM_SECTION_VERSION;
-        } else {
+        } else if (i < 3 + m->cpu_count + m->device_count) {
             snprintf(section, sizeof(section), "dev:%s", m->device[i - 3 - m->cpu_count]->name);
             name = section;
             version = DEVICE_SECTION_VERSION;
+        } else {
+            name = "hv";
+            version = HV_SECTION_VERSION;
         }
         if (snapshot_saving(io))
             snapshot_begin_section(io->w, name, version);
@@ -344,9 +371,11 @@ static int all_sections(struct snapshot_io *io, struct snapshot_context *ctx)
             cpu_snapshot(&m->cpu[i - 2], io);
         } else if (i == 2 + m->cpu_count) {
             ram_section(io, m);
-        } else {
+        } else if (i < 3 + m->cpu_count + m->device_count) {
             struct device *dev = m->device[i - 3 - m->cpu_count];
             dev->snapshot(dev, io);
+        } else {
+            m->snapshot_hook(m->snapshot_opaque, io);
         }
 
         if (snapshot_saving(io))
@@ -362,21 +391,16 @@ static int all_sections(struct snapshot_io *io, struct snapshot_context *ctx)
 int machine_snapshot_save(struct machine *m, struct snapshot_writer *w, char *err,
                           size_t err_len)
 {
-    if (m->run_hook) {
-        snprintf(err, err_len, "snapshots are not supported yet for hypervisor "
-                 "configurations");
-        return -1;
-    }
-    if (m->cpu_count > 1) {
-        /* Which CPU runs and the round-robin position (machine.c) are not saved yet. */
-        snprintf(err, err_len, "snapshots are not supported yet for machines with more "
-                 "than one CPU");
+    if (m->run_hook && !m->snapshot_hook) {
+        snprintf(err, err_len, "snapshots are not supported for this run hook");
         return -1;
     }
     if (m->shutdown_requested) {
         snprintf(err, err_len, "the guest has shut the machine down; nothing to save");
         return -1;
     }
+    if (m->snapshot_check && m->snapshot_check(m->snapshot_opaque, err, err_len) < 0)
+        return -1;
     for (unsigned i = 0; i < m->device_count; i++)
         if (!m->device[i]->snapshot) {
             snprintf(err, err_len, "device %s (%s) cannot be saved: its model has no "
@@ -422,8 +446,15 @@ static int load_pass(struct machine *m, const uint8_t *payload, size_t len, bool
         m->clock.count = 0;
     }
     if (all_sections(&io, ctx) == 0 && check_claims(ctx, &io, err, err_len) == 0 &&
-        !snapshot_at_end(&r))
-        snapshot_fail(&r, "%zu bytes after the last section", len - r.pos);
+        !snapshot_at_end(&r)) {
+        char next[SNAPSHOT_NAME_MAX + 1] = "";
+        snapshot_peek_section(&r, next, sizeof(next));
+        if (strcmp(next, "hv") == 0)
+            snapshot_fail(&r, "the snapshot is of a partitioned machine ([hypervisor]); "
+                          "this machine has no hypervisor");
+        else
+            snapshot_fail(&r, "%zu bytes after the last section", len - r.pos);
+    }
     if (r.failed) {
         snprintf(err, err_len, "%s", r.error);
         free(ctx);
@@ -448,15 +479,8 @@ static int load_pass(struct machine *m, const uint8_t *payload, size_t len, bool
 int machine_snapshot_load(struct machine *m, const uint8_t *payload, size_t len, char *err,
                           size_t err_len)
 {
-    if (m->run_hook) {
-        snprintf(err, err_len, "snapshots are not supported yet for hypervisor "
-                 "configurations");
-        return -1;
-    }
-    if (m->cpu_count > 1) {
-        /* Which CPU runs and the round-robin position (machine.c) are not saved yet. */
-        snprintf(err, err_len, "snapshots are not supported yet for machines with more "
-                 "than one CPU");
+    if (m->run_hook && !m->snapshot_hook) {
+        snprintf(err, err_len, "snapshots are not supported for this run hook");
         return -1;
     }
     for (unsigned i = 0; i < m->device_count; i++)

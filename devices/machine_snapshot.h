@@ -3,11 +3,14 @@
  * saved, in which order, and how a load is validated before anything is
  * changed. The byte format is base/snapshot.h's; the sections are:
  *
- *     machine      board name, CPU count, device names and models
+ *     machine      board name, CPU count, device names and models; which CPU
+ *                  runs and the SMP round-robin position
  *     clock        virtual time and the armed events in heap order, by name
  *     cpuN         each CPU's architectural state (cpu/cpu_snapshot.h)
  *     ram          each RAM/ROM region: a bitmap of non-zero pages, then those pages
  *     dev:NAME     each device's state, from its snapshot hook (devices/device.h)
+ *     hv           a partitioned machine's hypervisor, from the machine's
+ *                  snapshot_hook (hv/system_snapshot.c)
  *
  * Function pointers cannot be stored, so an armed event is saved by the
  * device that owns it (snap_event) with its deadline and its slot in the
@@ -34,7 +37,7 @@
 /*
  * Serializes the machine into w (the uncompressed payload). Returns 0, or
  * -1 with a message in err (a device without a snapshot hook, an armed
- * event no device saved, a hypervisor configuration).
+ * event no device saved, what the run hook's owner's snapshot_check says).
  */
 int machine_snapshot_save(struct machine *m, struct snapshot_writer *w, char *err,
                           size_t err_len);

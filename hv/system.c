@@ -34,38 +34,9 @@
 #include "hv/grant_table.h"
 #include "hv/hypercall.h"
 #include "hv/sched.h"
+#include "hv/system_internal.h"
 #include "hv/vplatform.h"
 #include "hv/xenstore_ring.h"
-
-#define DOM0_INPUT_SIZE 1024u
-
-/* Per-domain glue data (d->glue). */
-struct hv_domain_glue {
-    struct hv_system *sys;
-    unsigned spec;                  /* index in cfg.domain */
-    struct hv_vplatform *vp;
-    struct xs_conn *xs;
-    int store_port;
-    bool xs_pending;                /* output queued from outside its ring processing */
-    bool shutdown_pending;          /* hv->domain_shutdown seen, not yet handled */
-};
-
-struct hv_system {
-    struct machine *m;
-    struct hv_system_config cfg;
-    struct hv hv;
-    struct xs_store *xs;
-    struct hv_sched sched;
-    struct gic *board_gic;
-    uint64_t partition[HV_MAX_DOMAINS];     /* board PA of each spec's RAM */
-    int running[HV_MAX_DOMAINS];            /* domid built from each spec, or -1 */
-    struct domain *spi_owner[HV_VGIC_IRQS - GIC_NR_PRIVATE];
-    unsigned domus_started;
-    bool domu_crashed;
-    /* Dom0's console_io input (CONSOLEIO_read), a byte ring. */
-    uint8_t dom0_input[DOM0_INPUT_SIZE];
-    unsigned dom0_in_head, dom0_in_tail;
-};
 
 static struct hv_system *sys_of(const struct domain *d)
 {
@@ -299,6 +270,16 @@ static void store_output_pending(void *opaque, struct xs_conn *conn)
     (void)conn;
     struct hv_domain_glue *g = opaque;
     g->xs_pending = true;
+    /*
+     * system_poll runs the ring between vCPU runs: end the running one's
+     * run after this instruction, so the guest sees the output at the
+     * same instruction whether or not the run would have stopped here
+     * anyway (a monitor step, savevm/loadvm: run boundaries must not
+     * change what the guests do).
+     */
+    struct arm_cpu *cur = machine_current_cpu(g->sys->m);
+    cur->exit_request = 1;
+    cur->run_end = cur->icount;
 }
 
 static void store_notify(void *opaque, struct xs_conn *conn)
@@ -639,6 +620,9 @@ int hv_system_create(struct machine *m, const struct hv_system_config *cfg,
     sys->sched.poll = system_poll;
     sys->sched.poll_opaque = sys;
     hv_sched_install(&sys->sched);
+    m->snapshot_check = hv_system_snapshot_check;
+    m->snapshot_hook = hv_system_snapshot;
+    m->snapshot_opaque = sys;
     /* The board's own CPU never runs under the hypervisor. */
     for (unsigned i = 0; i < m->cpu_count; i++)
         m->cpu[i].halted = 1;
@@ -660,6 +644,11 @@ void hv_system_destroy(struct hv_system *sys)
     if (!sys)
         return;
     hv_sched_uninstall(&sys->sched);
+    if (sys->m->snapshot_opaque == sys) {
+        sys->m->snapshot_check = NULL;
+        sys->m->snapshot_hook = NULL;
+        sys->m->snapshot_opaque = NULL;
+    }
     hv_destroy(&sys->hv);
     if (sys->board_gic && sys->board_gic->spi_forward_opaque == sys) {
         sys->board_gic->spi_forward = NULL;

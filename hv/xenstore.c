@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "base/compiler.h"
+#include "base/snapshot.h"
 #include "base/trace.h"
 
 /* Longest watch token: an event (path of up to XENSTORE_ABS_PATH_MAX, token,
@@ -2304,4 +2305,392 @@ int xs_visit(struct xs_store *s, const char *in, xs_visit_fn fn, void *opaque)
         len = 0;
     }
     return visit_node(n, path, len, 0, fn, opaque);
+}
+
+/* ---- savevm / loadvm (hv/system_snapshot.c) ---- */
+
+/*
+ * The tree is saved depth-first (a node, then its children in creation
+ * order), so loading rebuilds the same child order, which directory
+ * listings show. Loading builds a fresh tree, connection by connection
+ * state in scratch objects, and, in the applying pass only, swaps them in:
+ * the struct xs_conn objects the glue points at stay where they are.
+ */
+#define XS_SNAP_MAX_DEPTH (XENSTORE_ABS_PATH_MAX / 2)
+#define XS_SNAP_MAX_PERMS 1024u
+
+int xs_store_check_save(const struct xs_store *s, char *err, size_t err_len)
+{
+    for (unsigned i = 0; i < s->ndoms; i++) {
+        const struct xs_conn *c = s->doms[i].conn;
+        if (c && c->ntxs) {
+            snprintf(err, err_len, "domain %u has a xenstore transaction open; run on a "
+                     "little and save again", s->doms[i].domid);
+            return -1;
+        }
+        if (c && c->busy) {
+            snprintf(err, err_len, "domain %u's xenstore request is being processed",
+                     s->doms[i].domid);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void snap_put_blob(struct snapshot_writer *w, const void *data, size_t len)
+{
+    snapshot_put_u32(w, (uint32_t)len);
+    if (len)
+        snapshot_put_bytes(w, data, len);
+}
+
+/* A length-prefixed byte string of at most max bytes (NULL on error). */
+static const uint8_t *snap_get_blob(struct snapshot_reader *r, const char *what, size_t max,
+                                    uint32_t *len)
+{
+    *len = snapshot_get_u32_max(r, what, (uint32_t)max);
+    if (r->failed)
+        return NULL;
+    return *len ? snapshot_get_span(r, *len) : (const uint8_t *)"";
+}
+
+static void save_node(struct snapshot_writer *w, const struct xs_node *n)
+{
+    snap_put_blob(w, n->name, strlen(n->name));
+    snapshot_put_u64(w, n->gen);
+    snap_put_blob(w, n->value, n->value_len);
+    snapshot_put_u32(w, n->nperms);
+    for (unsigned i = 0; i < n->nperms; i++) {
+        snapshot_put_u16(w, n->perms[i].domid);
+        snapshot_put_u8(w, n->perms[i].perms);
+    }
+    snapshot_put_u32(w, n->nchildren);
+    for (uint32_t i = 0; i < n->nchildren; i++)
+        save_node(w, n->children[i]);
+}
+
+/* Builds one node and its subtree; NULL (and r failed) on a bad field. */
+static struct xs_node *load_node(struct snapshot_reader *r, unsigned depth)
+{
+    uint32_t len;
+    const uint8_t *name = snap_get_blob(r, "node name length", XENSTORE_ABS_PATH_MAX, &len);
+    if (!name)
+        return NULL;
+    for (uint32_t i = 0; i < len; i++)
+        if (name[i] == '/' || !path_char_ok((char)name[i])) {
+            snapshot_fail(r, "xenstore node name with character 0x%02x", name[i]);
+            return NULL;
+        }
+    if ((depth == 0) != (len == 0)) {
+        snapshot_fail(r, depth ? "xenstore node without a name" : "xenstore root with a name");
+        return NULL;
+    }
+    struct xs_node *n = node_alloc((const char *)name, len);
+    if (!n) {
+        snapshot_fail(r, "out of memory");
+        return NULL;
+    }
+    n->gen = snapshot_get_u64(r);
+    const uint8_t *value = snap_get_blob(r, "node value length", XENSTORE_PAYLOAD_MAX, &len);
+    uint32_t nperms = snapshot_get_u32_max(r, "node permission count", XS_SNAP_MAX_PERMS);
+    if (!r->failed && nperms == 0)
+        snapshot_fail(r, "xenstore node without an owner");
+    if (r->failed || node_set_value(n, value, len) < 0)
+        goto fail;
+    struct xs_perm *perms = calloc(nperms, sizeof(*perms));
+    if (!perms)
+        goto fail;
+    for (uint32_t i = 0; i < nperms && !r->failed; i++) {
+        perms[i].domid = snapshot_get_u16(r);
+        perms[i].perms = snapshot_get_u8(r);
+        if (!r->failed && perms[i].perms & ~XS_PERM_BOTH)
+            snapshot_fail(r, "xenstore permission bits 0x%x", perms[i].perms);
+    }
+    uint32_t children = snapshot_get_u32(r);
+    int set = r->failed ? -1 : node_set_perms(n, perms, nperms);
+    free(perms);
+    if (set < 0)
+        goto fail;
+    if (children && depth >= XS_SNAP_MAX_DEPTH) {
+        snapshot_fail(r, "xenstore tree deeper than %u", XS_SNAP_MAX_DEPTH);
+        goto fail;
+    }
+    /* Each child takes at least 21 bytes: never trust the count for an allocation. */
+    if (children > snapshot_remaining(r) / 21) {
+        snapshot_fail(r, "xenstore node with %u children", children);
+        goto fail;
+    }
+    for (uint32_t i = 0; i < children; i++) {
+        struct xs_node *child = load_node(r, depth + 1);
+        if (!child)
+            goto fail;
+        if (node_child_index(n, child->name, strlen(child->name)) >= 0) {
+            snapshot_fail(r, "xenstore node '%s' listed twice", child->name);
+            node_put(child);
+            goto fail;
+        }
+        if (node_add_child(n, child) < 0) {     /* takes our reference */
+            node_put(child);
+            snapshot_fail(r, "out of memory");
+            goto fail;
+        }
+    }
+    return n;
+fail:
+    if (!r->failed)
+        snapshot_fail(r, "out of memory");
+    node_put(n);
+    return NULL;
+}
+
+static void save_conn(struct snapshot_writer *w, const struct xs_conn *c)
+{
+    snapshot_put_u8(w, c->broken);
+    snapshot_put_u32(w, c->nwatches);
+    for (const struct xs_watch *wt = c->watches; wt; wt = wt->next) {
+        snap_put_blob(w, wt->path, strlen(wt->path));
+        snap_put_blob(w, wt->token, strlen(wt->token));
+        snapshot_put_u8(w, wt->relative);
+        snapshot_put_u8(w, wt->special);
+    }
+    uint32_t outs = 0;
+    for (const struct xs_out *o = c->out_head; o; o = o->next)
+        outs++;
+    snapshot_put_u32(w, outs);
+    for (const struct xs_out *o = c->out_head; o; o = o->next) {
+        snapshot_put_u32(w, o->sent);
+        snap_put_blob(w, o->data, o->len);
+    }
+    snapshot_put_bytes(w, c->in_hdr, XS_HEADER_SIZE);
+    snapshot_put_u32(w, c->in_hdr_used);
+    snapshot_put_u8(w, c->in_have_hdr);
+    snapshot_put_u8(w, c->in_ready);
+    snapshot_put_u32(w, c->in_msg.type);
+    snapshot_put_u32(w, c->in_msg.req_id);
+    snapshot_put_u32(w, c->in_msg.tx_id);
+    snapshot_put_u32(w, c->in_msg.len);
+    snap_put_blob(w, c->in_buf, c->in_used);
+    snapshot_put_u32(w, c->transport.req_cons);
+    snapshot_put_u32(w, c->transport.rsp_prod);
+    snapshot_put_u8(w, c->transport.synced);
+    snapshot_put_u64(w, c->stats.requests);
+    snapshot_put_u64(w, c->stats.errors);
+    snapshot_put_u64(w, c->stats.events);
+    snapshot_put_u64(w, c->stats.events_dropped);
+}
+
+/* Reads a connection's state into the scratch connection c (calloc'ed,
+ * out_tail set); the caller frees what it holds, or moves it. */
+static int load_conn(struct snapshot_reader *r, struct xs_conn *c)
+{
+    c->broken = snapshot_get_bool(r, "connection broken");
+    uint32_t watches = snapshot_get_u32(r);
+    if (!r->failed && watches > snapshot_remaining(r) / 10)
+        return snapshot_fail(r, "%u xenstore watches", watches);
+    struct xs_watch **wtail = &c->watches;
+    for (uint32_t i = 0; i < watches && !r->failed; i++) {
+        uint32_t plen = 0, tlen = 0;
+        const uint8_t *path = snap_get_blob(r, "watch path length", XENSTORE_ABS_PATH_MAX,
+                                            &plen);
+        const uint8_t *token = path ? snap_get_blob(r, "watch token length", XS_TOKEN_MAX,
+                                                    &tlen) : NULL;
+        bool relative = snapshot_get_bool(r, "watch relative");
+        bool special = snapshot_get_bool(r, "watch special");
+        if (r->failed)
+            break;
+        struct xs_watch *wt = calloc(1, sizeof(*wt));
+        char *p = malloc(plen + 1), *t = malloc(tlen + 1);
+        if (!wt || !p || !t) {
+            free(wt);
+            free(p);
+            free(t);
+            return snapshot_fail(r, "out of memory");
+        }
+        memcpy(p, path, plen);
+        p[plen] = '\0';
+        memcpy(t, token, tlen);
+        t[tlen] = '\0';
+        wt->path = p;
+        wt->token = t;
+        wt->relative = relative;
+        wt->special = special;
+        *wtail = wt;
+        wtail = &wt->next;
+        c->nwatches++;
+        bool ok = special ? p[0] == '@' : path_valid(p) && p[0] == '/';
+        if (!ok || strlen(p) != plen || strlen(t) != tlen)
+            return snapshot_fail(r, "xenstore watch on '%s' is malformed", p);
+    }
+    uint32_t outs = snapshot_get_u32(r);
+    if (!r->failed && outs > snapshot_remaining(r) / (8 + XS_HEADER_SIZE))
+        return snapshot_fail(r, "%u queued xenstore messages", outs);
+    for (uint32_t i = 0; i < outs && !r->failed; i++) {
+        uint32_t sent = snapshot_get_u32(r), len;
+        const uint8_t *data = snap_get_blob(r, "queued message length",
+                                            XS_HEADER_SIZE + XENSTORE_PAYLOAD_MAX, &len);
+        if (!data)
+            break;
+        if (len < XS_HEADER_SIZE || get_le32(data + 12) != len - XS_HEADER_SIZE ||
+            sent >= len || (i > 0 && sent))
+            return snapshot_fail(r, "queued xenstore message %u is malformed", i);
+        struct xs_out *o = malloc(sizeof(*o) + len);
+        if (!o)
+            return snapshot_fail(r, "out of memory");
+        o->next = NULL;
+        o->len = len;
+        o->sent = sent;
+        memcpy(o->data, data, len);
+        *c->out_tail = o;
+        c->out_tail = &o->next;
+        c->out_bytes += len;
+    }
+    snapshot_get_bytes(r, c->in_hdr, XS_HEADER_SIZE);
+    c->in_hdr_used = snapshot_get_u32_max(r, "request header bytes", XS_HEADER_SIZE);
+    c->in_have_hdr = snapshot_get_bool(r, "request header complete");
+    c->in_ready = snapshot_get_bool(r, "request complete");
+    c->in_msg.type = snapshot_get_u32(r);
+    c->in_msg.req_id = snapshot_get_u32(r);
+    c->in_msg.tx_id = snapshot_get_u32(r);
+    c->in_msg.len = snapshot_get_u32_max(r, "request length", XENSTORE_PAYLOAD_MAX);
+    uint32_t used;
+    const uint8_t *in = snap_get_blob(r, "request bytes", XENSTORE_PAYLOAD_MAX, &used);
+    if (!in)
+        return -1;
+    if (used > c->in_msg.len || (c->in_ready && used != c->in_msg.len) ||
+        (c->in_have_hdr && c->in_hdr_used != XS_HEADER_SIZE) ||
+        (!c->in_have_hdr && (used || c->in_ready)))
+        return snapshot_fail(r, "partial xenstore request state is inconsistent");
+    memcpy(c->in_buf, in, used);
+    c->in_buf[used] = '\0';
+    c->in_used = used;
+    c->transport.req_cons = snapshot_get_u32(r);
+    c->transport.rsp_prod = snapshot_get_u32(r);
+    c->transport.synced = snapshot_get_bool(r, "transport synced");
+    c->stats.requests = snapshot_get_u64(r);
+    c->stats.errors = snapshot_get_u64(r);
+    c->stats.events = snapshot_get_u64(r);
+    c->stats.events_dropped = snapshot_get_u64(r);
+    return r->failed ? -1 : 0;
+}
+
+static void conn_free_scratch(struct xs_conn *c)
+{
+    conn_drop_watches_and_txs(c);
+    conn_out_free(c);
+}
+
+int xs_store_snapshot(struct xs_store *s, struct snapshot_io *io)
+{
+    if (snapshot_saving(io)) {
+        struct snapshot_writer *w = io->w;
+        snapshot_put_u64(w, s->gen);
+        snapshot_put_u32(w, s->next_tx_id);
+        save_node(w, s->root);
+        snapshot_put_u32(w, s->ndoms);
+        for (unsigned i = 0; i < s->ndoms; i++) {
+            const struct xs_dom *d = &s->doms[i];
+            snapshot_put_u32(w, d->domid);
+            snapshot_put_u64(w, d->nodes);
+            snapshot_put_u8(w, d->introduced);
+            snapshot_put_u8(w, d->conn != NULL);
+            if (d->conn)
+                save_conn(w, d->conn);
+        }
+        return 0;
+    }
+
+    struct snapshot_reader *r = io->r;
+    uint64_t gen = snapshot_get_u64(r);
+    uint32_t next_tx_id = snapshot_get_u32(r);
+    struct xs_node *root = r->failed ? NULL : load_node(r, 0);
+    uint32_t ndoms = snapshot_get_u32(r);
+    if (!r->failed && ndoms > snapshot_remaining(r) / 14)
+        snapshot_fail(r, "%u xenstore domains", ndoms);
+    struct xs_dom *doms = r->failed ? NULL : calloc(ndoms ? ndoms : 1, sizeof(*doms));
+    struct xs_conn **scratch = r->failed ? NULL : calloc(ndoms ? ndoms : 1, sizeof(*scratch));
+    if (!r->failed && (!doms || !scratch))
+        snapshot_fail(r, "out of memory");
+    unsigned loaded = 0;
+    for (; loaded < ndoms && !r->failed; loaded++) {
+        struct xs_dom *d = &doms[loaded];
+        d->domid = snapshot_get_u32_max(r, "xenstore domain", XS_DOMID_FIRST_RESERVED - 1);
+        d->nodes = snapshot_get_u64(r);
+        d->introduced = snapshot_get_bool(r, "domain introduced");
+        bool has_conn = snapshot_get_bool(r, "domain connected");
+        if (r->failed)
+            break;
+        for (unsigned j = 0; j < loaded; j++)
+            if (doms[j].domid == d->domid)
+                snapshot_fail(r, "xenstore domain %u listed twice", d->domid);
+        struct xs_dom *here = dom_find(s, d->domid);
+        if (!r->failed && has_conn != (here && here->conn))
+            snapshot_fail(r, "domain %u has %s xenstore connection in the snapshot, %s here",
+                          d->domid, has_conn ? "a" : "no", here && here->conn ? "one" : "none");
+        if (!has_conn || r->failed)
+            continue;
+        struct xs_conn *c = calloc(1, sizeof(*c));
+        if (!c) {
+            snapshot_fail(r, "out of memory");
+            break;
+        }
+        c->out_tail = &c->out_head;
+        scratch[loaded] = c;
+        load_conn(r, c);
+    }
+    /* Every connection the glue holds must come back. */
+    for (unsigned i = 0; i < s->ndoms && !r->failed; i++) {
+        bool found = false;
+        for (unsigned j = 0; j < ndoms; j++)
+            found |= doms[j].domid == s->doms[i].domid;
+        if (s->doms[i].conn && !found)
+            snapshot_fail(r, "domain %u's xenstore connection is not in the snapshot",
+                          s->doms[i].domid);
+    }
+
+    if (snapshot_applying(r)) {
+        node_put(s->root);
+        s->root = root;
+        root = NULL;
+        s->gen = gen;
+        s->next_tx_id = next_tx_id;
+        for (unsigned j = 0; j < ndoms; j++) {
+            struct xs_conn *c = scratch[j];
+            if (!c)
+                continue;
+            struct xs_conn *live = dom_find(s, doms[j].domid)->conn;
+            xs_conn_reset(live);
+            live->broken = c->broken;
+            live->watches = c->watches;
+            live->nwatches = c->nwatches;
+            c->watches = NULL;
+            live->out_head = c->out_head;
+            live->out_tail = c->out_head ? c->out_tail : &live->out_head;
+            live->out_bytes = c->out_bytes;
+            c->out_head = NULL;
+            c->out_tail = &c->out_head;
+            memcpy(live->in_hdr, c->in_hdr, sizeof(live->in_hdr));
+            live->in_hdr_used = c->in_hdr_used;
+            live->in_have_hdr = c->in_have_hdr;
+            live->in_ready = c->in_ready;
+            live->in_msg = c->in_msg;
+            live->in_used = c->in_used;
+            memcpy(live->in_buf, c->in_buf, c->in_used + 1);
+            live->transport = c->transport;
+            live->stats = c->stats;
+            doms[j].conn = live;
+        }
+        free(s->doms);
+        s->doms = doms;
+        s->ndoms = s->doms_cap = ndoms;
+        doms = NULL;
+    }
+    for (unsigned j = 0; j < ndoms && scratch; j++)
+        if (scratch[j]) {
+            conn_free_scratch(scratch[j]);
+            free(scratch[j]);
+        }
+    free(scratch);
+    free(doms);
+    node_put(root);
+    return r->failed ? -1 : 0;
 }

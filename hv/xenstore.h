@@ -271,4 +271,25 @@ struct xs_conn_stats {
 };
 void xs_conn_get_stats(const struct xs_conn *c, struct xs_conn_stats *st);
 
+/* ---- savevm / loadvm ---- */
+
+struct snapshot_io;
+
+/*
+ * Whether the store can be saved now: not while a transaction is open
+ * (its copy-on-write view of the tree is not saved). 0, or -1 with a
+ * message in err.
+ */
+int xs_store_check_save(const struct xs_store *s, char *err, size_t err_len);
+/*
+ * Saves, validates or applies (base/snapshot.h) the tree, the store's
+ * generation and transaction counters, and for each domain its node count,
+ * introduced flag and connection: watches, queued output, a partly
+ * received request, the ring transport's indices and the counters. A load
+ * needs a connection here for exactly the domains that had one; it
+ * replaces the tree and the connections' contents (the struct xs_conn
+ * objects stay). 0 or -1.
+ */
+int xs_store_snapshot(struct xs_store *s, struct snapshot_io *io);
+
 #endif

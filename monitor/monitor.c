@@ -154,22 +154,29 @@ const struct monitor_command monitor_commands[] = {
     { "savevm", "FILE",
       "Save the machine to FILE. CPU registers of every mode, CP15, VFP/NEON, the "
       "exclusive monitor, RAM, every device's registers and FIFOs, virtual time and the "
-      "armed timer events, zlib-compressed. The file is written atomically (FILE.tmp, "
-      "fsync, rename): a crash leaves the old file or the new one. Disk images, the "
-      "terminal and breakpoints are not part of it. Refused for hypervisor configurations "
-      "for now, or when a device model has no snapshot support (the message names it).",
+      "armed timer events, and on a board with several CPUs which one runs and what is "
+      "left of its round-robin quantum, zlib-compressed. The file is written atomically "
+      "(FILE.tmp, fsync, rename): a crash leaves the old file or the new one. Disk "
+      "images, the terminal and breakpoints are not part of it. On a partitioned machine "
+      "([hypervisor]) it also holds the hypervisor: domains, vCPUs, event channels, grant "
+      "tables and mappings, PV consoles, vGICs and timers, the scheduler and the "
+      "xenstore (docs/debugging.md, \"Snapshots\"). Refused when a device model has no "
+      "snapshot support (the message names it), and on a partitioned machine while a "
+      "xenstore transaction is open.",
       cmd_savevm },
     { "loadvm", "FILE",
       "Load a snapshot written by savevm. The machine must be the same board with the "
-      "same CPUs, memory size, devices and clock rate. Every field is checked before "
+      "same CPUs, memory size, devices and clock rate, and on a partitioned machine the "
+      "same domains running as the same ids. Every field is checked before "
       "anything changes: a corrupt, truncated, other-board or other-version file gives "
       "an error and leaves the running machine as it was. Decoded code and TLBs are "
       "dropped; the run goes on from the saved instruction.", cmd_loadvm },
     { "statehash", "[sections]",
       "Print a hash of the machine state. A 64-bit FNV-1a hash of exactly what savevm "
-      "would save (CPUs, RAM, devices, clock and events), and the instruction count, so "
-      "two runs can be compared: the same state gives the same hash. With `sections`, "
-      "also one hash and size per section (machine, clock, cpuN, ram, dev:NAME) to find "
+      "would save (CPUs, RAM, devices, clock and events, and the hypervisor), and the "
+      "instruction count, so two runs can be compared: the same state gives the same "
+      "hash. With `sections`, also one hash and size per section (machine, clock, cpuN, "
+      "ram, dev:NAME, hv) to find "
       "where two states differ.", cmd_statehash },
     { "cpu", "[N]",
       "Select the CPU the other commands act on, or list the CPUs. On a bare board; under "
