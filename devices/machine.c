@@ -167,6 +167,26 @@ enum machine_stop_reason machine_debug_after(struct machine *m, struct arm_cpu *
     return why;
 }
 
+enum machine_stop_reason machine_loop_top(struct machine *m)
+{
+    if (m->shutdown_requested)
+        return STOP_SHUTDOWN;
+    if (m->stop_requested) {
+        m->stop_requested = false;
+        return STOP_REQUESTED;
+    }
+    vclock_run_due(&m->clock);
+    return STOP_NONE;
+}
+
+uint64_t machine_slice(const struct machine *m, uint64_t end, uint64_t now, uint64_t limit)
+{
+    uint64_t slice = vclock_insns_to_next(&m->clock);
+    if (slice > end - now)
+        slice = end - now;
+    return slice < limit ? slice : limit;
+}
+
 /* The instruction before the PC is the one that halted the CPU: WFE is
  * ARM cond:0x320f002 (ARM ARM A8.8.424), Thumb 0xbf20 or 0xf3af 0x8002. */
 bool machine_cpu_in_wfe(struct arm_cpu *cpu)
@@ -301,20 +321,16 @@ static enum machine_stop_reason machine_run_smp(struct machine *m, uint64_t budg
     uint64_t end = budget ? machine_instructions(m) + budget : UINT64_MAX;
 
     for (;;) {
-        if (m->shutdown_requested)
-            return STOP_SHUTDOWN;
-        if (m->stop_requested) {
-            m->stop_requested = false;
-            return STOP_REQUESTED;
-        }
-        vclock_run_due(&m->clock);
+        enum machine_stop_reason why = machine_loop_top(m);
+        if (why != STOP_NONE)
+            return why;
         uint64_t now = machine_instructions(m);
         if (now >= end)
             return STOP_BUDGET;
 
         int index = smp_pick(m);
         if (index < 0) {
-            enum machine_stop_reason why = smp_idle(m);
+            why = smp_idle(m);
             if (why != STOP_NONE)
                 return why;
             continue;
@@ -322,14 +338,10 @@ static enum machine_stop_reason machine_run_smp(struct machine *m, uint64_t budg
         struct arm_cpu *cpu = &m->cpu[index];
         smp_switch_to(m, cpu);
 
-        uint64_t slice = vclock_insns_to_next(&m->clock);
-        if (slice > end - now)
-            slice = end - now;
-        if (slice > m->smp_quantum_left)
-            slice = m->smp_quantum_left;
-        if (slice > MACHINE_MAX_SLICE)
-            slice = MACHINE_MAX_SLICE;
-        enum machine_stop_reason why = machine_debug_before(m, cpu, &slice);
+        uint64_t slice = machine_slice(m, end, now,
+                                       m->smp_quantum_left < MACHINE_MAX_SLICE
+                                           ? m->smp_quantum_left : MACHINE_MAX_SLICE);
+        why = machine_debug_before(m, cpu, &slice);
         if (why != STOP_NONE)
             return why;
         uint64_t ran = cpu_run(cpu, slice);

@@ -208,6 +208,15 @@ enum machine_stop_reason machine_debug_before(struct machine *m, struct arm_cpu 
                                               uint64_t *slice);
 enum machine_stop_reason machine_debug_after(struct machine *m, struct arm_cpu *cpu);
 bool machine_cpu_in_wfe(struct arm_cpu *cpu);
+/*
+ * machine_loop_top: what every run loop does before choosing a CPU: a
+ *   shutdown or stop request ends the run (STOP_SHUTDOWN/STOP_REQUESTED),
+ *   due clock events fire. STOP_NONE to go on.
+ * machine_slice: how far the chosen CPU may run: to the next clock event,
+ *   but not past the budget's end (machine_instructions) nor limit.
+ */
+enum machine_stop_reason machine_loop_top(struct machine *m);
+uint64_t machine_slice(const struct machine *m, uint64_t end, uint64_t now, uint64_t limit);
 
 enum machine_stop_reason machine_run(struct machine *m, uint64_t budget);
 

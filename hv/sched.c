@@ -245,13 +245,9 @@ enum machine_stop_reason hv_sched_run(void *opaque, struct machine *m, uint64_t 
     uint64_t end = budget ? machine_instructions(m) + budget : UINT64_MAX;
 
     for (;;) {
-        if (m->shutdown_requested)
-            return STOP_SHUTDOWN;
-        if (m->stop_requested) {
-            m->stop_requested = false;
-            return STOP_REQUESTED;
-        }
-        vclock_run_due(&m->clock);
+        enum machine_stop_reason why = machine_loop_top(m);
+        if (why != STOP_NONE)
+            return why;
         if (s->poll) {
             s->poll(s->poll_opaque);
             if (m->shutdown_requested)
@@ -263,7 +259,7 @@ enum machine_stop_reason hv_sched_run(void *opaque, struct machine *m, uint64_t 
 
         int index = pick(s);
         if (index < 0) {
-            enum machine_stop_reason why = idle(s);
+            why = idle(s);
             if (why != STOP_NONE)
                 return why;
             continue;
@@ -273,14 +269,9 @@ enum machine_stop_reason hv_sched_run(void *opaque, struct machine *m, uint64_t 
         struct arm_cpu *cpu = v->cpu;
         sync_watchpoints(s, v);
 
-        uint64_t slice = vclock_insns_to_next(&m->clock);
-        if (slice > end - now)
-            slice = end - now;
-        if (slice > s->slice_left)
-            slice = s->slice_left;
-        if (slice > SCHED_MAX_RUN)
-            slice = SCHED_MAX_RUN;
-        enum machine_stop_reason why = machine_debug_before(m, cpu, &slice);
+        uint64_t slice = machine_slice(m, end, now, s->slice_left < SCHED_MAX_RUN
+                                                        ? s->slice_left : SCHED_MAX_RUN);
+        why = machine_debug_before(m, cpu, &slice);
         if (why != STOP_NONE)
             return why;
         uint64_t before = cpu->icount;
