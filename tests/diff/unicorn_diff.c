@@ -445,6 +445,9 @@ struct test_case {
     } poke[MAX_POKES];    /* words written after the scratch fill */
     unsigned npoke;
     uint32_t cpsr_mask;   /* PSR bits compared: CPSR_CMP_MASK, + GE, A, E on ARMv7 */
+    bool multi;           /* several instructions: the operands an instruction sees
+                           * are not the initial registers (exclusions that look
+                           * at operand values must not rely on tc->init) */
 };
 
 struct insn_class {

@@ -285,8 +285,11 @@ static struct t2i t2g_mul(struct rng *g, struct test_case *tc)
         unsigned sub = rng_bit(g);
         if (rng_below(g, 3) == 0)
             ra = 15;
-        /* exclusions[]: QEMU sets Q when the two products alone overflow */
-        if (!sub && ra != 15 && tc->init.r[rn] == 0x80008000 && tc->init.r[rm] == 0x80008000)
+        /* exclusions[]: QEMU sets Q when the two products alone overflow.
+         * In a block or sequence another member may load that operand pair
+         * before the SMLAD runs, so there it never accumulates. */
+        if (!sub && ra != 15 &&
+            (tc->multi || (tc->init.r[rn] == 0x80008000 && tc->init.r[rm] == 0x80008000)))
             ra = 15;
         return t2_32((sub ? 0xfb40 : 0xfb20) | rn, ra << 12 | rd << 8 | rng_bit(g) << 4 | rm);
     }
@@ -800,6 +803,7 @@ static struct t2i t2g_16_dp(struct rng *g, struct test_case *tc)
  */
 static void gen_t2_it(struct rng *g, struct test_case *tc)
 {
+    tc->multi = true;
     unsigned n = 1 + rng_below(g, 4);
     unsigned firstcond = rng_below(g, 15);       /* 1111 is UNPREDICTABLE */
     unsigned mask = 0;
@@ -849,6 +853,7 @@ static void gen_t2_it(struct rng *g, struct test_case *tc)
  */
 static void gen_t2_it_resume(struct rng *g, struct test_case *tc)
 {
+    tc->multi = true;
     unsigned firstcond = rng_below(g, 14), n = 2 + rng_below(g, 3), mask = 0;
     for (unsigned i = 1; i < n; i++)
         mask |= rng_bit(g) << (4 - i);
@@ -873,6 +878,7 @@ static void gen_t2_it_resume(struct rng *g, struct test_case *tc)
  */
 static void gen_t2_seq(struct rng *g, struct test_case *tc)
 {
+    tc->multi = true;
     unsigned n = 2 + rng_below(g, 7);
     if (rng_below(g, 3) == 0) {
         /* k 16-bit instructions, then a 32-bit one at the page's last
