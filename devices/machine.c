@@ -209,13 +209,9 @@ static enum machine_stop_reason machine_run_slices(struct machine *m, uint64_t b
     uint64_t end = budget ? cpu->icount + budget : UINT64_MAX;
 
     for (;;) {
-        if (m->shutdown_requested)
-            return STOP_SHUTDOWN;
-        if (m->stop_requested) {
-            m->stop_requested = false;
-            return STOP_REQUESTED;
-        }
-        vclock_run_due(&m->clock);
+        enum machine_stop_reason why = machine_loop_top(m);
+        if (why != STOP_NONE)
+            return why;
         if (cpu->icount >= end)
             return STOP_BUDGET;
 
@@ -238,12 +234,8 @@ static enum machine_stop_reason machine_run_slices(struct machine *m, uint64_t b
             }
         }
 
-        uint64_t slice = vclock_insns_to_next(&m->clock);
-        if (slice > end - cpu->icount)
-            slice = end - cpu->icount;
-        if (slice > MACHINE_MAX_SLICE)
-            slice = MACHINE_MAX_SLICE;
-        enum machine_stop_reason why = machine_debug_before(m, cpu, &slice);
+        uint64_t slice = machine_slice(m, end, cpu->icount, MACHINE_MAX_SLICE);
+        why = machine_debug_before(m, cpu, &slice);
         if (why != STOP_NONE)
             return why;
         cpu_run(cpu, slice);

@@ -152,6 +152,20 @@ static bool need_hv(struct monitor *mon)
     return false;
 }
 
+/* The domain a `CMD [DOM]` inspector acts on, or NULL after printing why
+ * (no hypervisor, too many arguments, no such domain). */
+static struct domain *inspector_domain(struct monitor *mon, int argc, char **argv,
+                                       const char *usage)
+{
+    if (!need_hv(mon))
+        return NULL;
+    if (argc > 2) {
+        mon_error(mon, "usage: %s", usage);
+        return NULL;
+    }
+    return parse_domain(mon, argc > 1 ? argv[1] : NULL);
+}
+
 /* The scheduler's view of a vCPU: online (powered on) or not. */
 static bool vcpu_online(struct monitor *mon, const struct arm_cpu *cpu)
 {
@@ -410,11 +424,7 @@ static const char *service_name(const struct domain *d, uint32_t port)
 
 int cmd_evtchn(struct monitor *mon, int argc, char **argv)
 {
-    if (!need_hv(mon))
-        return -1;
-    if (argc > 2)
-        return mon_error(mon, "usage: evtchn [DOM]");
-    struct domain *d = parse_domain(mon, argc > 1 ? argv[1] : NULL);
+    struct domain *d = inspector_domain(mon, argc, argv, "evtchn [DOM]");
     if (!d)
         return -1;
     if (!d->evtchn)
@@ -491,11 +501,7 @@ static void print_mappings(struct monitor *mon, const struct domain *holder, int
 
 int cmd_grants(struct monitor *mon, int argc, char **argv)
 {
-    if (!need_hv(mon))
-        return -1;
-    if (argc > 2)
-        return mon_error(mon, "usage: grants [DOM]");
-    struct domain *d = parse_domain(mon, argc > 1 ? argv[1] : NULL);
+    struct domain *d = inspector_domain(mon, argc, argv, "grants [DOM]");
     if (!d)
         return -1;
     struct hv_gnttab *gt = d->gnttab;
@@ -951,11 +957,7 @@ static int ring_visit(void *opaque, const char *path, unsigned depth, const uint
 
 int cmd_rings(struct monitor *mon, int argc, char **argv)
 {
-    if (!need_hv(mon))
-        return -1;
-    if (argc > 2)
-        return mon_error(mon, "usage: rings [DOM]");
-    struct domain *d = parse_domain(mon, argc > 1 ? argv[1] : NULL);
+    struct domain *d = inspector_domain(mon, argc, argv, "rings [DOM]");
     if (!d)
         return -1;
     fprintf(mon->out, "rings of domain %u (%s)\n", d->domid, d->name);
