@@ -29,13 +29,23 @@ start_emu() {
     return 1
 }
 
-# run_gdb OUT GDB-ARGS...: one batch session against the emulator.
+# run_gdb OUT GDB-ARGS...: one batch session against the emulator. When
+# gdb cannot connect, it also shows whether the emulator still runs and
+# what it printed, so a failure says which side went wrong.
 run_gdb() {
     local out=$1
     shift
     timeout 300 gdb-multiarch -nx -batch -ex "set pagination off" -ex "set confirm off" \
         "$@" > "$out" 2>&1
     sed 's/^/    | /' "$out"
+    if grep -q "^127\.0\.0\.1:[0-9]*: " "$out"; then
+        if kill -0 "$emu_pid" 2> /dev/null; then
+            echo "    (gdb could not connect; the emulator is still running)"
+        else
+            echo "    (gdb could not connect; the emulator has exited)"
+        fi
+        sed 's/^/    emu| /' "$TMP/emu.err"
+    fi
 }
 
 # wait_emu SECONDS: the emulator's exit status, or 124 if it is still running.
